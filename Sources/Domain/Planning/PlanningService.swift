@@ -1,0 +1,187 @@
+import Foundation
+import PostgresNIO
+
+/// A week of planning: employees x days with their shifts, totals and rule violations.
+public struct PlanningWeek: Sendable, Codable {
+    public struct Cell: Sendable, Codable {
+        public var date: LocalDate
+        public var shifts: [Shift]
+        public var workedMinutes: Int
+        enum CodingKeys: String, CodingKey {
+            case date, shifts
+            case workedMinutes = "worked_minutes"
+        }
+    }
+
+    public struct Row: Sendable, Codable {
+        public var employee: Employee
+        public var days: [Cell]
+        public var weekMinutes: Int
+        public var contractMinutes: Int
+        /// Planned minus contract time (negative when under contract).
+        public var deltaMinutes: Int
+        public var overtime: Overtime
+        public var violations: [RuleViolation]
+        enum CodingKeys: String, CodingKey {
+            case employee, days, overtime, violations
+            case weekMinutes = "week_minutes"
+            case contractMinutes = "contract_minutes"
+            case deltaMinutes = "delta_minutes"
+        }
+    }
+
+    public var weekStart: LocalDate
+    public var timeZone: String
+    public var days: [LocalDate]
+    public var rows: [Row]
+    public var dayTotals: [Int]
+    public var totalMinutes: Int
+
+    enum CodingKeys: String, CodingKey {
+        case days, rows
+        case weekStart = "week_start"
+        case timeZone = "time_zone"
+        case dayTotals = "day_totals_minutes"
+        case totalMinutes = "total_minutes"
+    }
+
+    /// Assembles a week from already-loaded rows. Pure, so it is benchmarked and tested alone.
+    public static func assemble(
+        weekStart monday: LocalDate, organization: Organization, employees: [Employee], shifts: [Shift], missions: [UUID: Mission]
+    ) -> PlanningWeek {
+        let zone = organization.zone
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let days = (0..<7).map { monday.adding(days: $0) }
+        let engine = RuleEngine(rules: organization.rules, timeZone: zone)
+        var byEmployee: [UUID: [Shift]] = [:]
+        for shift in shifts { byEmployee[shift.employeeID, default: []].append(shift) }
+        var dayTotals = Array(repeating: 0, count: 7)
+        let rows = employees.map { employee -> Row in
+            let own = byEmployee[employee.id] ?? []
+            var cells = days.map { Cell(date: $0, shifts: [], workedMinutes: 0) }
+            for shift in own where shift.status != .cancelled || true {
+                let index = monday.days(to: LocalDate(instant: shift.start, in: calendar))
+                guard (0..<7).contains(index) else { continue }
+                cells[index].shifts.append(shift)
+                if shift.status != .cancelled {
+                    cells[index].workedMinutes += shift.workedMinutes
+                    dayTotals[index] += shift.workedMinutes
+                }
+            }
+            let week = cells.reduce(0) { $0 + $1.workedMinutes }
+            let violations = engine.evaluate(own, context: .init(employee: employee, missions: missions), weeks: [monday])
+            return Row(
+                employee: employee, days: cells, weekMinutes: week, contractMinutes: employee.weeklyContractMinutes,
+                deltaMinutes: week - employee.weeklyContractMinutes, overtime: Overtime(workedMinutes: week, rules: organization.rules),
+                violations: violations)
+        }
+        return PlanningWeek(
+            weekStart: monday, timeZone: organization.timeZone, days: days, rows: rows, dayTotals: dayTotals,
+            totalMinutes: dayTotals.reduce(0, +))
+    }
+}
+
+/// A mission's staffing: who works on it, planned hours and cost against the budget.
+public struct MissionStaffing: Sendable, Codable {
+    public struct Line: Sendable, Codable {
+        public var employeeID: UUID
+        public var employeeName: String
+        public var shifts: Int
+        public var plannedMinutes: Int
+        public var costCents: Int
+        enum CodingKeys: String, CodingKey {
+            case shifts
+            case employeeID = "employee_id"
+            case employeeName = "employee_name"
+            case plannedMinutes = "planned_minutes"
+            case costCents = "cost_cents"
+        }
+    }
+    public var mission: Mission
+    public var lines: [Line]
+    public var plannedMinutes: Int
+    public var costCents: Int
+    public var billableCents: Int
+    public var budgetCents: Int
+    /// Budget left after the planned cost (negative when over budget).
+    public var remainingBudgetCents: Int
+
+    enum CodingKeys: String, CodingKey {
+        case mission, lines
+        case plannedMinutes = "planned_minutes"
+        case costCents = "cost_cents"
+        case billableCents = "billable_cents"
+        case budgetCents = "budget_cents"
+        case remainingBudgetCents = "remaining_budget_cents"
+    }
+}
+
+/// Planning queries: a week of a site or team, an employee's week, a mission's staffing.
+public struct PlanningService: Sendable {
+    public let database: Database
+    public init(database: Database) { self.database = database }
+
+    /// The week containing `date` (weeks start on Monday in the organisation's time zone).
+    public func week(
+        organizationID: UUID, containing date: LocalDate, siteID: UUID? = nil, teamID: UUID? = nil, employeeID: UUID? = nil,
+        scope: AccessScope = .organization
+    ) async throws -> PlanningWeek {
+        let org = try await OrganizationStore(database: database).get(id: organizationID)
+        let monday = date.mondayOfWeek
+        let own: UUID? = if case .employee(let e) = scope { e ?? UUID() } else { nil }
+        let store = ShiftStore(database: database)
+        let (employees, shifts, missions) = try await database.withConnection { c in
+            let employees = try await c.query(
+                """
+                SELECT id, name, email, team_id, site_id, weekly_contract_minutes, hourly_cost_cents, active
+                FROM employees
+                WHERE org_id = \(organizationID) AND active
+                  AND (\(own)::uuid IS NULL OR id = \(own))
+                  AND (\(employeeID)::uuid IS NULL OR id = \(employeeID))
+                  AND (\(siteID)::uuid IS NULL OR site_id = \(siteID))
+                  AND (\(teamID)::uuid IS NULL OR team_id = \(teamID))
+                ORDER BY name, id
+                """, logger: database.logger
+            ).decode((UUID, String, String, UUID?, UUID?, Int, Int, Bool).self).collect().map(EmployeeStore.make)
+            // One day either side so daily rest across the week's edges is judged.
+            let from = monday.adding(days: -1).startInstant(in: org.zone)
+            let to = monday.adding(days: 8).startInstant(in: org.zone)
+            let shifts = try await store.shifts(organizationID: organizationID, employeeIDs: employees.map(\.id), from: from, to: to, on: c)
+            let missionIDs = Array(Set(shifts.map(\.missionID)))
+            let missions = try await c.query(
+                "SELECT \(unescaped: MissionStore.columns) FROM missions WHERE org_id = \(organizationID) AND id = ANY(\(missionIDs))",
+                logger: database.logger
+            ).decode((UUID, String, String, UUID?, String, String, Int, Int).self).collect().map(MissionStore.make)
+            return (employees, shifts, missions)
+        }
+        return PlanningWeek.assemble(
+            weekStart: monday, organization: org, employees: employees, shifts: shifts,
+            missions: Dictionary(uniqueKeysWithValues: missions.map { ($0.id, $0) }))
+    }
+
+    public func staffing(organizationID: UUID, missionID: UUID) async throws -> MissionStaffing {
+        let mission = try await MissionStore(database: database).get(organizationID: organizationID, id: missionID)
+        let rows = try await database.withConnection { c in
+            try await c.query(
+                """
+                SELECT e.id, e.name, count(*)::bigint,
+                       sum(GREATEST(0, (extract(epoch FROM s.ends_at - s.starts_at) / 60)::bigint - s.break_minutes))::bigint,
+                       e.hourly_cost_cents
+                FROM shifts s JOIN employees e ON e.org_id = s.org_id AND e.id = s.employee_id
+                WHERE s.org_id = \(organizationID) AND s.mission_id = \(missionID) AND s.status <> 'cancelled'
+                GROUP BY e.id, e.name, e.hourly_cost_cents ORDER BY e.name, e.id
+                """, logger: database.logger
+            ).decode((UUID, String, Int, Int, Int).self).collect()
+        }
+        let lines = rows.map { r in
+            MissionStaffing.Line(employeeID: r.0, employeeName: r.1, shifts: r.2, plannedMinutes: r.3, costCents: r.3 * r.4 / 60)
+        }
+        let minutes = lines.reduce(0) { $0 + $1.plannedMinutes }
+        let cost = lines.reduce(0) { $0 + $1.costCents }
+        return MissionStaffing(
+            mission: mission, lines: lines, plannedMinutes: minutes, costCents: cost,
+            billableCents: minutes * mission.billingRateCents / 60, budgetCents: mission.budgetCents,
+            remainingBudgetCents: mission.budgetCents - cost)
+    }
+}

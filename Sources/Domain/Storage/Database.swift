@@ -1,0 +1,103 @@
+import Foundation
+import Logging
+import Metrics
+import PostgresNIO
+
+/// The pooled PostgreSQL client the stores share. Run ``client`` (it is a `Service`) for the
+/// lifetime of the process; use ``withRunning(_:logger:_:)`` for short-lived tools.
+public struct Database: Sendable {
+    public let client: PostgresClient
+    public let configuration: DatabaseConfiguration
+    public let logger: Logger
+    let inUse: Gauge
+
+    public init(configuration: DatabaseConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        self.client = PostgresClient(configuration: configuration.clientConfiguration, backgroundLogger: logger)
+        self.inUse = Gauge(label: "crewplan_db_pool_connections_in_use")
+        Gauge(label: "crewplan_db_pool_connections_max").record(configuration.maximumConnections)
+    }
+
+    /// Runs `body` with a database whose pool runs for the duration of the call.
+    public static func withRunning<T: Sendable>(
+        _ configuration: DatabaseConfiguration, logger: Logger, _ body: @Sendable (Database) async throws -> T
+    ) async throws -> T {
+        let database = Database(configuration: configuration, logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await database.client.run() }
+            defer { group.cancelAll() }
+            return try await body(database)
+        }
+    }
+
+    private static let active = ManagedAtomicCounter()
+
+    /// Leases a connection; the pool-usage gauge follows leases.
+    @discardableResult
+    public func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        inUse.record(Self.active.add(1))
+        defer { inUse.record(Self.active.add(-1)) }
+        do {
+            return try await client.withConnection { try await body($0) }
+        } catch {
+            throw Self.translate(error)
+        }
+    }
+
+    /// Runs `body` in a transaction (committed when it returns, rolled back when it throws).
+    @discardableResult
+    public func withTransaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        inUse.record(Self.active.add(1))
+        defer { inUse.record(Self.active.add(-1)) }
+        do {
+            return try await client.withConnection { connection in
+                try await connection.withTransaction(logger: logger) { try await body($0) }
+            }
+        } catch {
+            throw Self.translate(error)
+        }
+    }
+
+    /// Checks that the server answers (readiness).
+    public func ping() async throws {
+        try await withConnection { try await $0.query("SELECT 1", logger: logger) }
+    }
+
+    /// Maps PostgreSQL errors to domain errors: constraint failures become conflicts or invalid
+    /// input, an unreachable server becomes `unavailable`; domain errors pass through.
+    public static func translate(_ error: any Error) -> any Error {
+        if error is DomainError { return error }
+        if let error = error as? PostgresTransactionError {
+            if let closure = error.closureError { return translate(closure) }
+            if let begin = error.beginError { return translate(begin) }
+            if let commit = error.commitError { return translate(commit) }
+        }
+        guard let psql = error as? PSQLError else { return error }
+        if let state = psql.serverInfo?[.sqlState] {
+            let detail = psql.serverInfo?[.detail] ?? psql.serverInfo?[.message] ?? ""
+            let constraint = psql.serverInfo?[.constraintName]
+            switch state {
+            case "23505": return DomainError(.conflict, "already exists: \(detail)", field: constraint, underlying: psql)
+            case "23503": return DomainError(.conflict, "still referenced or missing reference: \(detail)", field: constraint, underlying: psql)
+            case "23514", "22P02", "22007", "22008", "22003", "22001":
+                return DomainError(.invalidInput, psql.serverInfo?[.message] ?? "invalid value", field: constraint, underlying: psql)
+            default: return psql
+            }
+        }
+        switch psql.code {
+        case .connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed:
+            return DomainError(.unavailable, "database unavailable", underlying: psql)
+        default:
+            return psql
+        }
+    }
+}
+
+/// A process-wide counter (lease gauge). A lock is enough here: it is touched once per lease.
+final class ManagedAtomicCounter: Sendable {
+    private let value = NIOLockedValueBox(0)
+    func add(_ delta: Int) -> Int { value.withLockedValue { $0 += delta; return $0 } }
+}
+
+import NIOConcurrencyHelpers

@@ -1,0 +1,67 @@
+import Foundation
+import PostgresNIO
+
+/// Where the PostgreSQL database is. Read from a `postgres://user:pass@host:port/db` URL
+/// (`CREWPLAN_DATABASE_URL`); the default is the project-local server that `crewplan dev up` starts.
+public struct DatabaseConfiguration: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+    public var username: String
+    public var password: String?
+    public var database: String
+    public var maximumConnections: Int
+
+    public static let defaultURL = "postgres://crewplan@127.0.0.1:54329/crewplan"
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 54329, username: String = "crewplan", password: String? = nil,
+        database: String = "crewplan", maximumConnections: Int = 20
+    ) {
+        self.host = host
+        self.port = port
+        self.username = username
+        self.password = password
+        self.database = database
+        self.maximumConnections = maximumConnections
+    }
+
+    /// Parses a `postgres://` or `postgresql://` URL.
+    public init(url text: String) throws(DomainError) {
+        guard let url = URLComponents(string: text), url.scheme == "postgres" || url.scheme == "postgresql",
+            let host = url.host, !host.isEmpty
+        else {
+            throw .invalid("database_url", "expected postgres://user[:password]@host[:port]/database, got an invalid URL")
+        }
+        let database = String(url.path.drop(while: { $0 == "/" }))
+        self.init(
+            host: host, port: url.port ?? 5432, username: url.user ?? "postgres",
+            password: url.password?.removingPercentEncoding, database: database.isEmpty ? "postgres" : database)
+        if let max = url.queryItems?.first(where: { $0.name == "max_connections" })?.value.flatMap(Int.init) {
+            self.maximumConnections = max
+        }
+    }
+
+    /// The same server with another database (scratch databases for gates and tests).
+    public func with(database: String) -> DatabaseConfiguration {
+        var copy = self
+        copy.database = database
+        return copy
+    }
+
+    /// The URL without the password, for logs and status output.
+    public var redactedURL: String { "postgres://\(username)@\(host):\(port)/\(database)" }
+
+    /// The URL with the password, for child processes (pg_dump) that need it.
+    public var url: String {
+        let auth = password.map { "\(username):\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" } ?? username
+        return "postgres://\(auth)@\(host):\(port)/\(database)"
+    }
+
+    public var clientConfiguration: PostgresClient.Configuration {
+        var config = PostgresClient.Configuration(
+            host: host, port: port, username: username, password: password, database: database, tls: .disable)
+        config.options.maximumConnections = maximumConnections
+        config.options.connectTimeout = .seconds(3)
+        return config
+    }
+}
