@@ -199,11 +199,3 @@ public struct AuthService: Sendable {
         }
     }
 }
-
-extension AsyncSequence where Self: Sendable {
-    func collect() async throws -> [Element] {
-        var out: [Element] = []
-        for try await element in self { out.append(element) }
-        return out
-    }
-}

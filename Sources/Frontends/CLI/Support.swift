@@ -1,0 +1,66 @@
+import ArgumentParser
+import Domain
+import Foundation
+import Logging
+import Perf
+
+/// Options shared by commands that talk to PostgreSQL.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .customLong("database-url"), help: "PostgreSQL URL (env CREWPLAN_DATABASE_URL; default \(DatabaseConfiguration.defaultURL)).")
+    var databaseURL: String?
+
+    @Flag(help: "Print one JSON object for scripts instead of text.")
+    var json = false
+
+    func configuration() throws -> DatabaseConfiguration {
+        try DatabaseConfiguration(url: databaseURL ?? ProcessInfo.processInfo.environment["CREWPLAN_DATABASE_URL"] ?? DatabaseConfiguration.defaultURL)
+    }
+}
+
+enum Output {
+    static let logger: Logger = {
+        var logger = Logger(label: "crewplan.cli")
+        logger.logLevel = .error
+        return logger
+    }()
+
+    static func json<T: Encodable>(_ value: T) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        print(String(decoding: (try? encoder.encode(value)) ?? Data(), as: UTF8.self))
+    }
+
+    /// Progress on stderr so stdout stays parseable.
+    static func progress(_ line: String) {
+        FileHandle.standardError.write(Data("... \(line)\n".utf8))
+    }
+}
+
+/// Runs a command body, turning errors into a message and a meaningful exit code.
+func runReporting(json: Bool, _ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let error as DomainError {
+        report(json: json, code: error.code.rawValue, message: error.message)
+        throw ExitCode(error.code == .unavailable ? 69 : 1)
+    } catch let error as Subprocess.NotFound {
+        report(json: json, code: "missing_tool", message: error.description)
+        throw ExitCode(69)
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        let message = "\(error)"
+        let unavailable = message.contains("connect") || message.contains("Connection")
+        report(json: json, code: unavailable ? "unavailable" : "error", message: unavailable ? "cannot reach the database: \(message)" : message)
+        throw ExitCode(unavailable ? 69 : 1)
+    }
+}
+
+private func report(json: Bool, code: String, message: String) {
+    if json {
+        Output.json(["error": code, "message": message])
+    } else {
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    }
+}
