@@ -20,6 +20,7 @@ public struct Database: Sendable {
     }
 
     /// Runs `body` with a database whose pool runs for the duration of the call.
+    @discardableResult
     public static func withRunning<T: Sendable>(
         _ configuration: DatabaseConfiguration, logger: Logger, _ body: @Sendable (Database) async throws -> T
     ) async throws -> T {

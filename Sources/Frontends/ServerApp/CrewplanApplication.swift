@@ -1,0 +1,84 @@
+import Domain
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import NIOCore
+import Perf
+import Prometheus
+import Resilience
+import Security
+
+/// Builds the Crewplan HTTP application from a configuration. Tests drive it without a port
+/// (HummingbirdTesting); `crewplan-server` runs it as a service with graceful shutdown.
+public enum CrewplanApplication {
+    /// The process-wide Prometheus registry; swift-metrics is bootstrapped into it once.
+    public static let metrics: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [
+            .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+            .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5),
+        ]
+        MetricsSystem.bootstrap(factory)
+        return registry
+    }()
+
+    public static func build(_ configuration: ServerConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
+        _ = metrics
+        let database = Database(configuration: configuration.database, logger: logger)
+        let redis = configuration.redis.map { RedisConnection(configuration: $0) }
+        let services = Services(
+            database: database, auth: await AuthService(database: database, configuration: configuration.security, logger: logger),
+            health: HealthChecker(database: database, redis: redis))
+        return Application(
+            router: router(services: services),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "crewplan"),
+            services: [database.client],
+            logger: logger)
+    }
+
+    /// Method and path of every route the router registers (for the `openapi` gate). Builds the
+    /// router against a configuration that is never connected.
+    public static func registeredRoutes() async throws -> Set<String> {
+        let logger = Logger(label: "crewplan.routes")
+        let database = Database(configuration: DatabaseConfiguration(), logger: logger)
+        let security = try SecurityConfiguration(jwtSecret: Array(repeating: 0x61, count: 32))
+        let services = Services(
+            database: database, auth: await AuthService(database: database, configuration: security, logger: logger),
+            health: HealthChecker(database: database, redis: nil))
+        return Set(router(services: services).routes.map { route in
+            let path = route.path.description
+            return "\(route.method.rawValue) \(path.hasPrefix("/") ? path : "/" + path)"
+        })
+    }
+
+    static func router(services: Services) -> Router<AppRequestContext> {
+        let router = Router(context: AppRequestContext.self)
+        router.add(middleware: ProblemMiddleware())
+        router.add(middleware: MetricsMiddleware())
+
+        router.get("health") { _, _ in try JSON.response(["status": "ok"]) }
+        router.get("health/ready") { _, _ in
+            let report = await services.health.check()
+            return try JSON.response(report, status: report.status == .unavailable ? .serviceUnavailable : .ok)
+        }
+        router.get("metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))
+        }
+        let openapi = (try? OpenAPIDocument.json()) ?? Data()
+        router.get("openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: openapi)))
+        }
+
+        let api = router.group("api/v1")
+        AuthRoutes.addPublic(to: api, services: services)
+        let protected = api.group().add(middleware: AuthMiddleware(auth: services.auth))
+        AuthRoutes.addProtected(to: protected, services: services)
+        ResourceRoutes.add(to: protected, services: services)
+        PlanningRoutes.add(to: protected, services: services)
+        return router
+    }
+}

@@ -1,0 +1,126 @@
+import Domain
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The wire format: snake_case keys (declared on the types), RFC 3339 instants.
+enum JSON {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            guard let date = parseInstant(text) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "expected an RFC 3339 instant such as 2026-11-25T08:00:00Z"))
+            }
+            return date
+        }
+        return decoder
+    }()
+
+    static func parseInstant(_ text: String) -> Date? {
+        let plain = ISO8601DateFormatter()
+        plain.formatOptions = [.withInternetDateTime]
+        if let date = plain.date(from: text) { return date }
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return fractional.date(from: text)
+    }
+
+    static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let data = try encoder.encode(value)
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// Decodes a JSON body: 415 for another media type, 413 past the limit, 400 for malformed JSON,
+    /// 422 naming the field for a wrong type, a missing field, an unknown enum value or a bad date.
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: AppRequestContext) async throws -> T {
+        if let contentType = request.headers[.contentType], !contentType.lowercased().hasPrefix("application/json") {
+            throw RequestError(code: "unsupported_media_type", status: .unsupportedMediaType, detail: "send application/json")
+        }
+        var request = request
+        let buffer = try await request.collectBody(upTo: context.maxUploadSize)
+        do {
+            return try decoder.decode(T.self, from: Data(buffer.readableBytesView))
+        } catch let error as DecodingError {
+            throw describe(error)
+        }
+    }
+
+    static func describe(_ error: DecodingError) -> RequestError {
+        func path(_ keys: [any CodingKey]) -> String? {
+            keys.isEmpty ? nil : keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            return RequestError(code: "malformed_json", status: .badRequest, detail: "the body is not valid JSON of the expected shape")
+        case .dataCorrupted(let context):
+            return RequestError(code: "invalid_input", status: .unprocessableContent, detail: context.debugDescription, field: path(context.codingPath))
+        case .keyNotFound(let key, let context):
+            let field = path(context.codingPath + [key])
+            return RequestError(code: "invalid_input", status: .unprocessableContent, detail: "\(field ?? key.stringValue) is required", field: field)
+        case .typeMismatch(let type, let context):
+            return RequestError(code: "invalid_input", status: .unprocessableContent, detail: "\(path(context.codingPath) ?? "body") must be \(type)", field: path(context.codingPath))
+        case .valueNotFound(_, let context):
+            return RequestError(code: "invalid_input", status: .unprocessableContent, detail: "\(path(context.codingPath) ?? "body") must not be null", field: path(context.codingPath))
+        @unknown default:
+            return RequestError(code: "malformed_json", status: .badRequest, detail: "the body could not be read")
+        }
+    }
+}
+
+/// Path and query parameter parsing with problem errors.
+extension AppRequestContext {
+    func id(_ name: String = "id") throws -> UUID {
+        guard let text = parameters.get(name), let id = UUID(uuidString: text) else {
+            throw RequestError(code: "invalid_id", status: .badRequest, detail: "\(name) must be a UUID", field: name)
+        }
+        return id
+    }
+}
+
+extension Request {
+    func query(_ name: String) -> String? {
+        uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    func queryID(_ name: String) throws -> UUID? {
+        guard let text = query(name) else { return nil }
+        guard let id = UUID(uuidString: text) else { throw RequestError(code: "invalid_query", status: .badRequest, detail: "\(name) must be a UUID", field: name) }
+        return id
+    }
+
+    func queryDate(_ name: String) throws -> LocalDate? {
+        guard let text = query(name) else { return nil }
+        guard let date = LocalDate(text) else { throw RequestError(code: "invalid_query", status: .badRequest, detail: "\(name) must be a date as YYYY-MM-DD", field: name) }
+        return date
+    }
+
+    func queryInstant(_ name: String) throws -> Date? {
+        guard let text = query(name) else { return nil }
+        guard let date = JSON.parseInstant(text) else { throw RequestError(code: "invalid_query", status: .badRequest, detail: "\(name) must be an RFC 3339 instant", field: name) }
+        return date
+    }
+
+    func queryBool(_ name: String) throws -> Bool? {
+        guard let text = query(name) else { return nil }
+        switch text { case "true": return true; case "false": return false
+        default: throw RequestError(code: "invalid_query", status: .badRequest, detail: "\(name) must be true or false", field: name) }
+    }
+
+    func pageRequest() throws -> PageRequest {
+        var limit = 50
+        if let text = query("limit") {
+            guard let value = Int(text) else { throw RequestError(code: "invalid_query", status: .badRequest, detail: "limit must be a number", field: "limit") }
+            limit = value
+        }
+        return try PageRequest(limit: limit, cursor: query("cursor"))
+    }
+}

@@ -1,0 +1,94 @@
+import Domain
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import Security
+
+/// Outermost middleware: request id, locale, security headers, and every error turned into
+/// `application/problem+json` with a stable code. Unknown errors become a logged 500 without detail.
+struct ProblemMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        let incoming = request.headers[.init("X-Request-Id")!]
+        context.requestID = incoming.flatMap { $0.count <= 64 && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" } ? $0 : nil } ?? UUID().uuidString.lowercased()
+        context.logger[metadataKey: "crewplan.request_id"] = .string(context.requestID)
+        context.locale = Problem.locale(acceptLanguage: request.headers[.acceptLanguage])
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            response = problemResponse(for: error, request: request, context: context)
+        }
+        response.headers[.init("X-Request-Id")!] = context.requestID
+        SecurityHeaders.apply(to: &response.headers, path: request.uri.path)
+        return response
+    }
+
+    func problemResponse(for error: any Error, request: Request, context: Context) -> Response {
+        let (code, status, detail, field, violations, extra) = classify(error)
+        if status == .internalServerError {
+            context.logger.error("request failed", metadata: ["crewplan.error": .string(String(describing: type(of: error)))])
+        }
+        let problem = Problem(
+            code: code, status: status, detail: detail, locale: context.principal?.locale ?? context.locale, instance: request.uri.path,
+            requestID: context.requestID, field: field, violations: violations)
+        var headers: HTTPFields = [.contentType: "application/problem+json", .contentLanguage: context.principal?.locale ?? context.locale]
+        for (name, value) in extra { headers[name] = value }
+        let data = (try? JSON.encoder.encode(problem)) ?? Data()
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    typealias Classified = (String, HTTPResponse.Status, String, String?, [RuleViolation]?, [(HTTPField.Name, String)])
+
+    func classify(_ error: any Error) -> Classified {
+        switch error {
+        case let e as DomainError:
+            let status: HTTPResponse.Status = switch e.code {
+            case .invalidInput, .ruleViolation: .unprocessableContent
+            case .notFound: .notFound
+            case .conflict: .conflict
+            case .forbidden: .forbidden
+            case .unavailable: .serviceUnavailable
+            default: .badRequest
+            }
+            return (e.code.rawValue, status, e.message, e.field, e.code == .ruleViolation ? e.violations : nil, [])
+        case let e as SecurityError:
+            if e.code == .throttled {
+                return ("throttled", .tooManyRequests, e.message, nil, nil, [(.retryAfter, "\(e.retryAfterSeconds ?? 60)")])
+            }
+            return ("unauthorized", .unauthorized, e.message, nil, nil, [(.wwwAuthenticate, "Bearer realm=\"crewplan\"")])
+        case let e as RequestError:
+            return (e.code, e.status, e.detail, e.field, nil, [])
+        case is NIOTooManyBytesError:
+            return ("payload_too_large", .contentTooLarge, "the request body is larger than allowed", nil, nil, [])
+        case let e as HTTPError:
+            switch e.status {
+            case .notFound: return ("not_found", .notFound, "no such route", nil, nil, [])
+            case .methodNotAllowed: return ("method_not_allowed", .methodNotAllowed, "method not allowed on this route", nil, nil, [])
+            case .contentTooLarge: return ("payload_too_large", .contentTooLarge, "the request body is larger than allowed", nil, nil, [])
+            case .unauthorized: return ("unauthorized", .unauthorized, "authentication required", nil, nil, [])
+            default:
+                if e.status.code < 500 { return ("invalid_input", e.status, e.body ?? e.status.reasonPhrase, nil, nil, []) }
+                return ("internal_error", .internalServerError, "an internal error occurred", nil, nil, [])
+            }
+        default:
+            if case let translated as DomainError = Database.translate(error) { return classify(translated) }
+            return ("internal_error", .internalServerError, "an internal error occurred", nil, nil, [])
+        }
+    }
+}
+
+/// Headers every response carries; pages get their own CSP later, the API denies everything.
+enum SecurityHeaders {
+    static func apply(to headers: inout HTTPFields, path: String) {
+        headers[.init("X-Content-Type-Options")!] = "nosniff"
+        headers[.init("Referrer-Policy")!] = "no-referrer"
+        headers[.init("X-Frame-Options")!] = "DENY"
+        headers[.init("Content-Security-Policy")!] = "default-src 'none'; frame-ancestors 'none'"
+        if path.hasPrefix("/api/") { headers[.cacheControl] = "no-store" }
+    }
+}

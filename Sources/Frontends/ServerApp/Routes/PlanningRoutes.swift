@@ -1,0 +1,68 @@
+import Domain
+import Foundation
+import Hummingbird
+import Security
+
+/// Shifts (rule-checked writes) and the planning queries.
+enum PlanningRoutes {
+    static func add(to api: RouterGroup<AppRequestContext>, services: Services) {
+        let access = services.access
+
+        api.get("shifts") { request, context in
+            let p = try context.requirePrincipal()
+            let scope = try access.scope(for: p, .init(.shifts, .read))
+            var status: ShiftStatus? = nil
+            if let text = request.query("status") {
+                guard let parsed = ShiftStatus(rawValue: text) else {
+                    throw RequestError(code: "invalid_query", status: .badRequest, detail: "status must be planned, confirmed or cancelled", field: "status")
+                }
+                status = parsed
+            }
+            let filter = ShiftStore.Filter(
+                employeeID: try request.queryID("employee_id"), missionID: try request.queryID("mission_id"), siteID: try request.queryID("site_id"),
+                from: try request.queryInstant("from"), to: try request.queryInstant("to"), status: status)
+            return try JSON.response(try await services.shifts.list(organizationID: p.organizationID, filter: filter, scope: scope, page: request.pageRequest()))
+        }
+        api.post("shifts") { request, context in
+            let p = try context.requirePrincipal()
+            let scope = try access.scope(for: p, .init(.shifts, .write))
+            let draft = try await JSON.decode(ShiftStore.Draft.self, from: request, context: context)
+            return try JSON.response(try await services.shifts.create(organizationID: p.organizationID, draft, scope: scope), status: .created)
+        }
+        api.get("shifts/:id") { _, context in
+            let p = try context.requirePrincipal()
+            let scope = try access.scope(for: p, .init(.shifts, .read))
+            return try JSON.response(try await services.shifts.get(organizationID: p.organizationID, id: context.id(), scope: scope))
+        }
+        api.put("shifts/:id") { request, context in
+            let p = try context.requirePrincipal()
+            let scope = try access.scope(for: p, .init(.shifts, .write))
+            let id = try context.id()
+            let draft = try await JSON.decode(ShiftStore.Draft.self, from: request, context: context)
+            return try JSON.response(try await services.shifts.update(organizationID: p.organizationID, id: id, draft, scope: scope))
+        }
+        api.delete("shifts/:id") { _, context in
+            let p = try context.requirePrincipal()
+            let scope = try access.scope(for: p, .init(.shifts, .write))
+            try await services.shifts.delete(organizationID: p.organizationID, id: context.id(), scope: scope)
+            return Response(status: .noContent)
+        }
+
+        api.get("planning/week") { request, context in
+            let p = try context.requirePrincipal()
+            let scope = try access.scope(for: p, .init(.planning, .read))
+            guard let start = try request.queryDate("start") else {
+                throw RequestError(code: "invalid_query", status: .badRequest, detail: "start (YYYY-MM-DD) is required", field: "start")
+            }
+            let week = try await services.planning.week(
+                organizationID: p.organizationID, containing: start, siteID: request.queryID("site"), teamID: request.queryID("team"),
+                employeeID: request.queryID("employee"), scope: scope)
+            return try JSON.response(week)
+        }
+        api.get("missions/:id/staffing") { _, context in
+            let p = try context.requirePrincipal()
+            try ResourceRoutes.requireOrganization(access.scope(for: p, .init(.planning, .read)))
+            return try JSON.response(try await services.planning.staffing(organizationID: p.organizationID, missionID: context.id()))
+        }
+    }
+}

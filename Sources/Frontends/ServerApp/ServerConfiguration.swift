@@ -1,0 +1,42 @@
+import Domain
+import Foundation
+import Perf
+import Security
+
+/// Everything the server needs, with defaults; ``fromEnvironment(_:)`` reads `CREWPLAN_*` variables.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    public var database: DatabaseConfiguration
+    public var redis: RedisConfiguration?
+    public var security: SecurityConfiguration
+    /// JSON lines (production) or swift-log's text output (development).
+    public var jsonLogs: Bool
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, database: DatabaseConfiguration, redis: RedisConfiguration?,
+        security: SecurityConfiguration, jsonLogs: Bool = true
+    ) {
+        self.host = host
+        self.port = port
+        self.database = database
+        self.redis = redis
+        self.security = security
+        self.jsonLogs = jsonLogs
+    }
+
+    /// Reads `CREWPLAN_HOST`, `CREWPLAN_PORT`, `CREWPLAN_DATABASE_URL`, `CREWPLAN_REDIS_URL`
+    /// (`none` disables Redis), `CREWPLAN_JWT_SECRET` or `CREWPLAN_JWT_KEY_FILE`, `CREWPLAN_LOG_FORMAT` (json|text).
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> ServerConfiguration {
+        guard let port = Int(env["CREWPLAN_PORT"] ?? "8080"), (0...65535).contains(port) else {
+            throw DomainError.invalid("CREWPLAN_PORT", "CREWPLAN_PORT must be a port number")
+        }
+        let redisURL = env["CREWPLAN_REDIS_URL"] ?? RedisConfiguration.defaultURL
+        return ServerConfiguration(
+            host: env["CREWPLAN_HOST"] ?? "127.0.0.1", port: port,
+            database: try DatabaseConfiguration(url: env["CREWPLAN_DATABASE_URL"] ?? DatabaseConfiguration.defaultURL),
+            redis: redisURL == "none" ? nil : try RedisConfiguration(url: redisURL),
+            security: try SecurityConfiguration.fromEnvironment(env),
+            jsonLogs: (env["CREWPLAN_LOG_FORMAT"] ?? "json") == "json")
+    }
+}
