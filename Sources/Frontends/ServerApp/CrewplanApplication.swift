@@ -55,8 +55,9 @@ public enum CrewplanApplication {
 
     static func router(services: Services) -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
-        router.add(middleware: ProblemMiddleware())
+        // Metrics outermost, so failed requests (answered by the problem middleware) are counted too.
         router.add(middleware: MetricsMiddleware())
+        router.add(middleware: ProblemMiddleware())
 
         router.get("health") { _, _ in try JSON.response(["status": "ok"]) }
         router.get("health/ready") { _, _ in

@@ -54,7 +54,7 @@ public struct TokenService: Sendable {
     }
 
     /// A new opaque refresh token (256 random bits) and the hash stored for it.
-    static func makeRefreshToken() -> (token: String, hash: [UInt8]) {
+    static func makeRefreshToken() -> (token: String, hash: Data) {
         var bytes = [UInt8](repeating: 0, count: 32)
         var rng = SystemRandomNumberGenerator()
         for i in bytes.indices { bytes[i] = UInt8.random(in: .min ... .max, using: &rng) }
@@ -64,7 +64,7 @@ public struct TokenService: Sendable {
     }
 
     /// Refresh tokens carry 256 bits of entropy, so a fast hash is enough to make a stolen table useless.
-    static func hashRefreshToken(_ token: String) -> [UInt8] {
-        Array(SHA256.hash(data: Data(token.utf8)))
+    static func hashRefreshToken(_ token: String) -> Data {
+        Data(SHA256.hash(data: Data(token.utf8)))
     }
 }

@@ -31,7 +31,8 @@ struct ProblemMiddleware: RouterMiddleware {
     func problemResponse(for error: any Error, request: Request, context: Context) -> Response {
         let (code, status, detail, field, violations, extra) = classify(error)
         if status == .internalServerError {
-            context.logger.error("request failed", metadata: ["crewplan.error": .string(String(describing: type(of: error)))])
+            // PSQLError's reflection names the query and the bind types, never bound values.
+            context.logger.error("request failed", metadata: ["crewplan.error": .string(String(reflecting: error))])
         }
         let problem = Problem(
             code: code, status: status, detail: detail, locale: context.principal?.locale ?? context.locale, instance: request.uri.path,
