@@ -144,32 +144,47 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Shared by the test targets: real services from CREWPLAN_* variables, tenant fixtures.
+        .target(
+            name: "CrewplanTestSupport",
+            dependencies: [
+                "Domain", "Security", "Perf", .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Tests/Support",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "DomainTests",
-            dependencies: ["Domain"],
+            dependencies: ["Domain", "CrewplanTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SecurityTests",
-            dependencies: ["Security", "Domain"],
+            dependencies: ["Security", "Domain", "CrewplanTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PerfTests",
-            dependencies: ["Perf", "Domain"],
+            dependencies: ["Perf", "Domain", "CrewplanTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ResilienceTests",
-            dependencies: ["Resilience", "Domain"],
+            dependencies: ["Resilience", "Domain", "Perf", "CrewplanTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ServerAppTests",
             dependencies: [
-                "ServerApp", "Domain", "Security",
+                "ServerApp", "Domain", "Security", "CrewplanTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["Domain", "CrewplanTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

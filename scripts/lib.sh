@@ -1,0 +1,44 @@
+# Shared helpers for scripts/setup.sh and scripts/test.sh (sourced, not run).
+
+# Debian packages the build and the real peers need.
+CREWPLAN_APT_PACKAGES=(
+  git pkg-config libhiredis-dev libxml2-dev libpq-dev
+  postgresql postgresql-client redis-server
+)
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+# Installs the packages that are missing (apt-get only when something is missing).
+install_packages() {
+  local missing=()
+  for pkg in "${CREWPLAN_APT_PACKAGES[@]}" "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    log "system packages present"
+    return 0
+  fi
+  log "installing: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Debian starts the packaged services; Crewplan runs its own under .data/ instead.
+  $sudo service postgresql stop >/dev/null 2>&1 || true
+  $sudo service redis-server stop >/dev/null 2>&1 || true
+}
+
+require_swift() {
+  command -v swift >/dev/null 2>&1 || { echo "swift is not on PATH: install Swift 6.1 or newer (swift.org) first" >&2; exit 1; }
+}
+
+# A free TCP port on 127.0.0.1 (tries random ports in 20000-45000).
+free_port() {
+  local port
+  for _ in $(seq 1 50); do
+    port=$(( 20000 + RANDOM % 25000 ))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
+  done
+  echo "no free port found" >&2
+  return 1
+}
