@@ -14,6 +14,13 @@ public struct Page<Item: Sendable & Codable>: Sendable, Codable {
         case items
         case nextCursor = "next_cursor"
     }
+
+    /// `next_cursor` is always present (null on the last page), as the wire contract says.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(items, forKey: .items)
+        try c.encode(nextCursor, forKey: .nextCursor)
+    }
 }
 
 /// Keyset pagination: a limit and an opaque cursor naming the last row seen (its sort key and id).

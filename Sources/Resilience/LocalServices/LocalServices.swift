@@ -71,7 +71,7 @@ public struct LocalServices: Sendable {
         }
         if try !postgresRunning() {
             var options = "-p \(configuration.postgresPort) -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"
-            if configuration.ephemeral { options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off" }
+            if configuration.ephemeral { options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" }
             let log = configuration.dataDirectory.appendingPathComponent("postgres.log")
             try PlatformShim.prepareLogFile(log)
             let result = try postgresTool("pg_ctl", ["-D", pgdata.path, "-l", log.path, "-o", options, "-w", "-t", "30", "start"])
