@@ -156,7 +156,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DomainTests",
-            dependencies: ["Domain", "CrewplanTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: ["Domain", "Perf", "CrewplanTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -166,7 +166,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PerfTests",
-            dependencies: ["Perf", "Domain", "CrewplanTestSupport"],
+            dependencies: ["Perf", "Domain", "CrewplanTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -188,7 +188,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["Domain", "CrewplanTestSupport"],
+            dependencies: ["Domain", "Perf", "CrewplanTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,5 +1,6 @@
 import CrewplanTestSupport
 import Domain
+import Perf
 import Foundation
 import PostgresNIO
 import Testing
@@ -25,13 +26,13 @@ import Testing
         try await withScratch { db in
             let migrator = Migrator(database: db, migrations: try Migration.bundled(), logger: TestEnvironment.logger)
             try await migrator.up()
-            let first = try pgDumpSchema(db.configuration)
+            let first = try await pgDumpSchema(db.configuration)
             #expect(first.contains("CREATE TABLE public.shifts"))
             #expect(try await migrator.up().isEmpty)
             try await migrator.down(to: 0)
-            #expect(!(try pgDumpSchema(db.configuration)).contains("CREATE TABLE public.shifts"))
+            #expect(!(try await pgDumpSchema(db.configuration)).contains("CREATE TABLE public.shifts"))
             try await migrator.up()
-            #expect(try pgDumpSchema(db.configuration) == first)
+            #expect(try await pgDumpSchema(db.configuration) == first)
         }
     }
 
@@ -93,17 +94,10 @@ import Testing
         }
     }
 
-    func pgDumpSchema(_ config: DatabaseConfiguration) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["pg_dump", "--schema-only", "--no-owner", "--exclude-table=crewplan_schema_history", config.url]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw TestEnvironment.ServiceMissing(message: "pg_dump failed (install postgresql-client)") }
-        // Drop pg_dump's per-run comments and settings; keep the DDL.
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").filter { !$0.hasPrefix("--") && !$0.hasPrefix("\\restrict") && !$0.hasPrefix("\\unrestrict") }.joined(separator: "\n")
+    func pgDumpSchema(_ config: DatabaseConfiguration) async throws -> String {
+        let result = try await Subprocess.run(tool: "pg_dump", ["--schema-only", "--no-owner", "--exclude-table=crewplan_schema_history", config.url], hint: "install postgresql-client")
+        guard result.status == 0 else { throw TestEnvironment.ServiceMissing(message: "pg_dump failed: \(result.error)") }
+        // Drop pg_dump's comments and per-run \restrict keys; keep the DDL.
+        return result.output.split(separator: "\n").filter { !$0.hasPrefix("--") && !$0.hasPrefix("\\restrict") && !$0.hasPrefix("\\unrestrict") }.joined(separator: "\n")
     }
 }

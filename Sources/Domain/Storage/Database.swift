@@ -28,6 +28,8 @@ public struct Database: Sendable {
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await database.client.run() }
             defer { group.cancelAll() }
+            // The pool retries an unreachable server for a long time; a tool says so at once.
+            try await database.ping(within: configuration.connectTimeout + .seconds(2))
             return try await body(database)
         }
     }
@@ -63,6 +65,25 @@ public struct Database: Sendable {
     /// Checks that the server answers (readiness).
     public func ping() async throws {
         try await withConnection { try await $0.query("SELECT 1", logger: logger) }
+    }
+
+    /// Checks that the server answers within `deadline`; `unavailable` (naming the server) otherwise.
+    public func ping(within deadline: Duration) async throws {
+        let answered = try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await ping()
+                return true
+            }
+            group.addTask {
+                try await Task.sleep(for: deadline)
+                return false
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
+        }
+        guard answered else {
+            throw DomainError(.unavailable, "PostgreSQL at \(configuration.redactedURL) did not answer within \(deadline)")
+        }
     }
 
     /// Maps PostgreSQL errors to domain errors: constraint failures become conflicts or invalid

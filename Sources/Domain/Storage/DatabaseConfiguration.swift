@@ -57,11 +57,14 @@ public struct DatabaseConfiguration: Sendable, Equatable {
         return "postgres://\(auth)@\(host):\(port)/\(database)"
     }
 
+    /// How long one connection attempt may take.
+    public var connectTimeout: Duration { .seconds(3) }
+
     public var clientConfiguration: PostgresClient.Configuration {
         var config = PostgresClient.Configuration(
             host: host, port: port, username: username, password: password, database: database, tls: .disable)
         config.options.maximumConnections = maximumConnections
-        config.options.connectTimeout = .seconds(3)
+        config.options.connectTimeout = .seconds(Int64(connectTimeout.components.seconds))
         return config
     }
 }

@@ -19,7 +19,7 @@ enum GateCatalog {
         var result: GateResult
         do {
             switch name {
-            case "ascii": result = try ascii(context)
+            case "ascii": result = try await ascii(context)
             case "migrations": result = try await migrations(context)
             default: result = try await openapi()
             }
@@ -31,8 +31,8 @@ enum GateCatalog {
         return result
     }
 
-    static func ascii(_ context: Context) throws -> GateResult {
-        let files = try AsciiCheck.trackedFiles(root: context.root)
+    static func ascii(_ context: Context) async throws -> GateResult {
+        let files = try await AsciiCheck.trackedFiles(root: context.root)
         let bad = AsciiCheck.violations(root: context.root, files: files)
         return GateResult(name: "ascii", passed: bad.isEmpty, summary: "\(files.count) tracked files, \(bad.count) with non-ASCII bytes", details: bad)
     }

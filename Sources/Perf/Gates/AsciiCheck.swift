@@ -15,8 +15,8 @@ public enum AsciiCheck {
     }
 
     /// The files git tracks under `root`.
-    public static func trackedFiles(root: URL) throws -> [String] {
-        let result = try Subprocess.run(tool: "git", ["-C", root.path, "ls-files", "-z"], hint: "Install git.")
+    public static func trackedFiles(root: URL) async throws -> [String] {
+        let result = try await Subprocess.run(tool: "git", ["-C", root.path, "ls-files", "-z"], hint: "Install git.")
         guard result.status == 0 else { throw GateConfigurationError(message: "git ls-files failed in \(root.path): \(result.error)") }
         return result.output.split(separator: "\0").map(String.init)
     }

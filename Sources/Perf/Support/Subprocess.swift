@@ -38,46 +38,64 @@ public enum Subprocess {
         return nil
     }
 
-    /// Runs `executable` with `arguments` and waits for it. Output goes through temporary files, not
-    /// pipes: a daemon the tool starts (pg_ctl, redis-server) inherits them without blocking us.
+    /// Runs `executable` with `arguments` until it exits. Output goes through temporary files, not
+    /// pipes, and the wait suspends instead of blocking a cooperative thread.
+    ///
+    /// On Linux the child is started with `posix_spawn` and only its standard streams: Foundation's
+    /// `Process` passes the child a socket it watches to learn of the exit, and a daemon the tool
+    /// starts (pg_ctl -> postgres, redis-server) inherits that socket, so the exit is never seen.
     @discardableResult
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, input: Data? = nil) throws -> Result {
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, input: Data? = nil) async throws -> Result {
+        let directory = FileManager.default.temporaryDirectory
+        let outURL = directory.appendingPathComponent("crewplan-\(UUID().uuidString).out")
+        let errURL = directory.appendingPathComponent("crewplan-\(UUID().uuidString).err")
+        let inURL = directory.appendingPathComponent("crewplan-\(UUID().uuidString).in")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: inURL.path, contents: input ?? Data())
+        defer {
+            for url in [outURL, errURL, inURL] { try? FileManager.default.removeItem(at: url) }
+        }
+        #if os(Linux)
+        let status = try await SpawnShim.run(
+            executable, arguments, environment: environment ?? ProcessInfo.processInfo.environment,
+            stdin: inURL.path, stdout: outURL.path, stderr: errURL.path)
+        #else
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let environment { process.environment = environment }
-        let directory = FileManager.default.temporaryDirectory
-        let outURL = directory.appendingPathComponent("crewplan-\(UUID().uuidString).out")
-        let errURL = directory.appendingPathComponent("crewplan-\(UUID().uuidString).err")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(at: outURL)
-            try? FileManager.default.removeItem(at: errURL)
-        }
         let out = try FileHandle(forWritingTo: outURL)
         let err = try FileHandle(forWritingTo: errURL)
+        let inp = try FileHandle(forReadingFrom: inURL)
         process.standardOutput = out
         process.standardError = err
-        let inPipe = Pipe()
-        process.standardInput = input == nil ? FileHandle.nullDevice : inPipe
-        try process.run()
-        if let input {
-            inPipe.fileHandleForWriting.write(input)
-            try? inPipe.fileHandleForWriting.close()
+        process.standardInput = inp
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            process.terminationHandler = { _ in continuation.resume() }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
         }
-        process.waitUntilExit()
         try? out.close()
         try? err.close()
+        try? inp.close()
+        let status = process.terminationStatus
+        #endif
         let output = (try? Data(contentsOf: outURL)) ?? Data()
         let error = (try? Data(contentsOf: errURL)) ?? Data()
-        return Result(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self), error: String(decoding: error, as: UTF8.self))
+        return Result(status: status, output: String(decoding: output, as: UTF8.self), error: String(decoding: error, as: UTF8.self))
     }
 
     /// Runs a tool by name from PATH.
     @discardableResult
-    public static func run(tool name: String, _ arguments: [String], hint: String = "", extraDirectories: [String] = [], environment: [String: String]? = nil) throws -> Result {
+    public static func run(
+        tool name: String, _ arguments: [String], hint: String = "", extraDirectories: [String] = [], environment: [String: String]? = nil, input: Data? = nil
+    ) async throws -> Result {
         guard let path = find(name, extraDirectories: extraDirectories) else { throw NotFound(name: name, hint: hint) }
-        return try run(path, arguments, environment: environment)
+        return try await run(path, arguments, environment: environment, input: input)
     }
 }

@@ -64,17 +64,17 @@ public struct LocalServices: Sendable {
         let pgdata = configuration.postgresDirectory
         if !fm.fileExists(atPath: pgdata.appendingPathComponent("PG_VERSION").path) {
             try fm.createDirectory(at: pgdata, withIntermediateDirectories: true)
-            try PlatformShim.prepareForPostgres(pgdata)
-            let result = try postgresTool("initdb", ["-D", pgdata.path, "-U", configuration.user, "--auth=trust", "-E", "UTF8", "--no-locale"])
+            try await PlatformShim.prepareForPostgres(pgdata)
+            let result = try await postgresTool("initdb", ["-D", pgdata.path, "-U", configuration.user, "--auth=trust", "-E", "UTF8", "--no-locale"])
             guard result.status == 0 else { throw DomainError(.unavailable, "initdb failed: \(result.error)\(result.output)") }
             progress("initialised PostgreSQL in \(pgdata.path)")
         }
-        if try !postgresRunning() {
+        if try await !postgresRunning() {
             var options = "-p \(configuration.postgresPort) -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"
             if configuration.ephemeral { options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" }
             let log = configuration.dataDirectory.appendingPathComponent("postgres.log")
-            try PlatformShim.prepareLogFile(log)
-            let result = try postgresTool("pg_ctl", ["-D", pgdata.path, "-l", log.path, "-o", options, "-w", "-t", "30", "start"])
+            try await PlatformShim.prepareLogFile(log)
+            let result = try await postgresTool("pg_ctl", ["-D", pgdata.path, "-l", log.path, "-o", options, "-w", "-t", "30", "start"])
             guard result.status == 0 else {
                 let tail = (try? String(contentsOf: log, encoding: .utf8))?.split(separator: "\n").suffix(5).joined(separator: "\n") ?? ""
                 throw DomainError(.unavailable, "PostgreSQL did not start on port \(configuration.postgresPort): \(result.output)\(result.error)\n\(tail)")
@@ -90,7 +90,7 @@ public struct LocalServices: Sendable {
                 "--logfile", configuration.dataDirectory.appendingPathComponent("redis.log").path,
             ]
             if configuration.ephemeral { args += ["--save", "", "--appendonly", "no"] }
-            let result = try Subprocess.run(tool: "redis-server", args, hint: Self.installHint)
+            let result = try await Subprocess.run(tool: "redis-server", args, hint: Self.installHint)
             guard result.status == 0 else { throw DomainError(.unavailable, "redis-server failed: \(result.output)\(result.error)") }
             for _ in 0..<100 where !(await redisRunning()) { try await Task.sleep(for: .milliseconds(50)) }
             guard await redisRunning() else { throw DomainError(.unavailable, "Redis did not answer on port \(configuration.redisPort)") }
@@ -101,8 +101,8 @@ public struct LocalServices: Sendable {
 
     /// Stops both services; data stays. With `removeData`, the data folder is deleted too.
     public func down(removeData: Bool = false) async throws {
-        if try postgresRunning() {
-            let result = try postgresTool("pg_ctl", ["-D", configuration.postgresDirectory.path, "-m", "fast", "-w", "stop"])
+        if try await postgresRunning() {
+            let result = try await postgresTool("pg_ctl", ["-D", configuration.postgresDirectory.path, "-m", "fast", "-w", "stop"])
             guard result.status == 0 else { throw DomainError(.unavailable, "pg_ctl stop failed: \(result.error)") }
         }
         if await redisRunning() {
@@ -113,15 +113,15 @@ public struct LocalServices: Sendable {
 
     public func status() async throws -> Status {
         Status(
-            postgresRunning: try postgresRunning(), redisRunning: await redisRunning(), databaseURL: configuration.databaseURL,
+            postgresRunning: try await postgresRunning(), redisRunning: await redisRunning(), databaseURL: configuration.databaseURL,
             redisURL: configuration.redisURL, dataDirectory: configuration.dataDirectory.path)
     }
 
     // MARK: - internals
 
-    private func postgresRunning() throws -> Bool {
+    private func postgresRunning() async throws -> Bool {
         guard FileManager.default.fileExists(atPath: configuration.postgresDirectory.appendingPathComponent("PG_VERSION").path) else { return false }
-        return try postgresTool("pg_ctl", ["-D", configuration.postgresDirectory.path, "status"]).status == 0
+        return try await postgresTool("pg_ctl", ["-D", configuration.postgresDirectory.path, "status"]).status == 0
     }
 
     private func redisRunning() async -> Bool {
@@ -130,11 +130,11 @@ public struct LocalServices: Sendable {
         return (try? await RedisConnection(configuration: config).ping()) != nil
     }
 
-    private func postgresTool(_ name: String, _ arguments: [String]) throws -> Subprocess.Result {
+    private func postgresTool(_ name: String, _ arguments: [String]) async throws -> Subprocess.Result {
         guard let path = Subprocess.find(name, extraDirectories: PlatformShim.postgresDirectories()) else {
             throw Subprocess.NotFound(name: name, hint: Self.installHint)
         }
-        return try PlatformShim.runAsPostgresOwner(path, arguments)
+        return try await PlatformShim.runAsPostgresOwner(path, arguments)
     }
 
     private func createDatabaseIfMissing() async throws {

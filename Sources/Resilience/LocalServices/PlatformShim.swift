@@ -28,16 +28,16 @@ enum PlatformShim {
         #endif
     }
 
-    static func runAsPostgresOwner(_ tool: String, _ arguments: [String]) throws -> Subprocess.Result {
-        guard isRoot else { return try Subprocess.run(tool, arguments) }
-        return try Subprocess.run(tool: "runuser", ["-u", "postgres", "--", tool] + arguments, hint: "runuser comes with util-linux.")
+    static func runAsPostgresOwner(_ tool: String, _ arguments: [String]) async throws -> Subprocess.Result {
+        guard isRoot else { return try await Subprocess.run(tool, arguments) }
+        return try await Subprocess.run(tool: "runuser", ["-u", "postgres", "--", tool] + arguments, hint: "runuser comes with util-linux.")
     }
 
     /// Gives the data folder to `postgres` and makes sure that user can reach it.
-    static func prepareForPostgres(_ directory: URL) throws {
+    static func prepareForPostgres(_ directory: URL) async throws {
         guard isRoot else { return }
-        try Subprocess.run(tool: "chown", ["-R", "postgres:postgres", directory.path])
-        try Subprocess.run(tool: "chmod", ["700", directory.path])
+        try await Subprocess.run(tool: "chown", ["-R", "postgres:postgres", directory.path])
+        try await Subprocess.run(tool: "chmod", ["700", directory.path])
         // Every ancestor must be traversable by postgres (add o+x only where it is missing).
         var ancestor = directory.deletingLastPathComponent()
         while ancestor.path != "/" && !ancestor.path.isEmpty {
@@ -50,9 +50,9 @@ enum PlatformShim {
         }
     }
 
-    static func prepareLogFile(_ file: URL) throws {
+    static func prepareLogFile(_ file: URL) async throws {
         guard isRoot else { return }
         if !FileManager.default.fileExists(atPath: file.path) { _ = FileManager.default.createFile(atPath: file.path, contents: nil) }
-        try Subprocess.run(tool: "chown", ["postgres:postgres", file.path])
+        try await Subprocess.run(tool: "chown", ["postgres:postgres", file.path])
     }
 }

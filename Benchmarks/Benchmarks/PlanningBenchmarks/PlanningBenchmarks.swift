@@ -1,0 +1,84 @@
+import Benchmark
+import Domain
+import Foundation
+
+/// A realistic week for one site: 200 employees, five 8 h shifts each, a few of them breaking rules,
+/// so the rule engine does its full work. Built once, outside the measured loop.
+struct WeekFixture {
+    let organization: Organization
+    let employees: [Employee]
+    let shifts: [Shift]
+    let missions: [UUID: Mission]
+    let monday = LocalDate(year: 2026, month: 3, day: 23)  // Europe/Paris changes to summer time that Sunday
+
+    init(employeeCount: Int) {
+        var generator = SystemRandomNumberGenerator()
+        func id() -> UUID { UUID() }
+        organization = Organization(
+            id: id(), slug: "bench", name: "Bench", timeZone: "Europe/Paris", locale: "fr", rules: .default)
+        let site = id()
+        let mission = Mission(
+            id: id(), client: "Client", name: "Mission", siteID: site,
+            startDate: LocalDate(year: 2026, month: 1, day: 1), endDate: LocalDate(year: 2026, month: 12, day: 31),
+            budgetCents: 50_000_000, billingRateCents: 6_500)
+        missions = [mission.id: mission]
+        let zone = TimeZone(identifier: "Europe/Paris")!
+        var employees: [Employee] = []
+        var shifts: [Shift] = []
+        for index in 0..<employeeCount {
+            let employee = Employee(
+                id: id(), name: "Employee \(index)", email: "e\(index)@bench.example.com", teamID: nil, siteID: site,
+                weeklyContractMinutes: 2_100, hourlyCostCents: 2_500, active: true)
+            employees.append(employee)
+            // One in ten works a long sixth day: weekly maximum, overtime tiers and short rest all fire.
+            let days = index % 10 == 0 ? 6 : 5
+            for day in 0..<days {
+                let start = monday.adding(days: day).startInstant(in: zone)
+                    .addingTimeInterval(Double(8 * 3_600 + Int.random(in: 0...3, using: &generator) * 900))
+                let hours = index % 10 == 0 ? 11.0 : 8.5
+                shifts.append(
+                    Shift(
+                        id: id(), employeeID: employee.id, missionID: mission.id, siteID: site, start: start,
+                        end: start.addingTimeInterval(hours * 3_600), breakMinutes: 30, status: .planned, note: ""))
+            }
+        }
+        self.employees = employees
+        self.shifts = shifts
+    }
+
+    func assemble() -> PlanningWeek {
+        PlanningWeek.assemble(
+            weekStart: monday, organization: organization, employees: employees, shifts: shifts, missions: missions)
+    }
+}
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput],
+        warmupIterations: 3,
+        maxDuration: .seconds(3),
+        maxIterations: 200,
+        thresholds: [
+            // Allocation counts are stable from run to run; time is not, so its budget is wide.
+            .mallocCountTotal: .init(relative: [.p50: 5.0, .p90: 5.0]),
+            .wallClock: .init(relative: [.p50: 50.0, .p90: 75.0]),
+        ]
+    )
+
+    Benchmark("PlanningWeek.assemble 200 employees") { benchmark, fixture in
+        for _ in benchmark.scaledIterations {
+            blackHole(fixture.assemble())
+        }
+    } setup: {
+        WeekFixture(employeeCount: 200)
+    }
+
+    Benchmark("PlanningWeek JSON encoding 200 employees") { benchmark, week in
+        let encoder = JSONEncoder()
+        for _ in benchmark.scaledIterations {
+            blackHole(try encoder.encode(week))
+        }
+    } setup: {
+        WeekFixture(employeeCount: 200).assemble()
+    }
+}

@@ -1,0 +1,62 @@
+import CrewplanTestSupport
+import Domain
+import Foundation
+import Perf
+import Resilience
+import Testing
+
+@Suite struct HealthCheckerTests {
+    @Test func healthyWhenBothAnswer() async throws {
+        let db = try await TestEnvironment.database()
+        let report = await HealthChecker(database: db, redis: RedisConnection(configuration: TestEnvironment.redisConfiguration)).check()
+        #expect(report.status == .ok)
+        #expect(report.components.map(\.name) == ["database", "cache"])
+    }
+
+    @Test func degradedWithoutRedisAndUnavailableWithoutPostgreSQL() async throws {
+        let db = try await TestEnvironment.database()
+        var deadRedis = RedisConfiguration(port: 1)
+        deadRedis.timeout = .milliseconds(100)
+        let degraded = await HealthChecker(database: db, redis: RedisConnection(configuration: deadRedis)).check()
+        #expect(degraded.status == .degraded)
+        #expect(degraded.components.first { $0.name == "cache" }?.up == false)
+
+        var dead = TestEnvironment.databaseConfiguration
+        dead.port = 1
+        let report = try await Database.withRunning(dead, logger: TestEnvironment.logger) { database in
+            await HealthChecker(database: database, redis: nil, timeout: .seconds(1)).check()
+        }
+        #expect(report.status == .unavailable)
+        #expect(report.components[0].error != nil)
+    }
+}
+
+/// `crewplan dev up/down` behaviour: real initdb, pg_ctl and redis-server in a throwaway folder.
+@Suite struct LocalServicesTests {
+    static func freePort() async throws -> Int {
+        for _ in 0..<50 {
+            let port = Int.random(in: 45_001...55_000)
+            if (try? await Subprocess.run(tool: "bash", ["-c", "exec 3<>/dev/tcp/127.0.0.1/\(port)"]))?.status != 0 { return port }
+        }
+        throw TestEnvironment.ServiceMissing(message: "no free port")
+    }
+
+    @Test func upStartsBothAndDownStopsThem() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("crewplan-dev-\(UUID().uuidString.prefix(8))")
+        let services = LocalServices(
+            configuration: .init(dataDirectory: dir, postgresPort: try await Self.freePort(), redisPort: try await Self.freePort(), ephemeral: true), logger: TestEnvironment.logger)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let before = try await services.status()
+        #expect(!before.postgresRunning && !before.redisRunning)
+        let up = try await services.up()
+        #expect(up.postgresRunning && up.redisRunning)
+        // The database it created is usable.
+        try await Database.withRunning(try DatabaseConfiguration(url: up.databaseURL), logger: TestEnvironment.logger) { try await $0.ping() }
+        // Up again is a no-op.
+        #expect(try await services.up().postgresRunning)
+        try await services.down(removeData: true)
+        let after = try await services.status()
+        #expect(!after.postgresRunning && !after.redisRunning)
+        #expect(!FileManager.default.fileExists(atPath: dir.path))
+    }
+}
