@@ -82,6 +82,7 @@ let package = Package(
             dependencies: [
                 "Domain",
                 "CHiredis",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -166,7 +167,10 @@ let package = Package(
         ),
         .testTarget(
             name: "PerfTests",
-            dependencies: ["Perf", "Domain", "CrewplanTestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Perf", "Domain", "CrewplanTestSupport", .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -177,7 +181,7 @@ let package = Package(
         .testTarget(
             name: "ServerAppTests",
             dependencies: [
-                "ServerApp", "Domain", "Security", "CrewplanTestSupport",
+                "ServerApp", "Domain", "Security", "Perf", "CrewplanTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -188,7 +192,9 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["Domain", "Perf", "CrewplanTestSupport"],
+            dependencies: [
+                "Domain", "Perf", "CrewplanTestSupport", .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -2,6 +2,7 @@ import CrewplanTestSupport
 import Domain
 import Perf
 import Foundation
+import NIOConcurrencyHelpers
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -85,6 +86,52 @@ import Testing
         let bad = try await Self.run("crewplan", ["user", "create", "--org", t.organization.slug, "--email", "x@x.test", "--role", "pilot", "--database-url", databaseURL], input: "a long enough password\n")
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("role"))
+    }
+
+    /// The CLI's writes invalidate the server's cache, and operators can inspect and clear it.
+    @Test func cacheCommandsAndCLIWritesKeepTheCacheHonest() async throws {
+        let db = try await TestEnvironment.database()
+        let slug = "cache-\(UUID().uuidString.prefix(6).lowercased())"
+        let seeded = try await Self.run("crewplan", ["seed", "demo", "--org", slug, "--employees", "4", "--weeks", "1", "--start", "2026-11-23", "--json", "--database-url", databaseURL])
+        #expect(seeded.status == 0, "\(seeded.stderr)")
+        let org = try #require(try await OrganizationStore(database: db).find(slug: slug))
+        // The server's cache (same Redis, same namespace).
+        let cache = ReadCache(redis: TestEnvironment.redisConfiguration, logger: TestEnvironment.logger)
+        let computed = NIOLockedValueBox(0)
+        let read: @Sendable () async throws -> Data = {
+            computed.withLockedValue { $0 += 1 }
+            return Data("[]".utf8)
+        }
+        _ = try await cache.fetch(.employees, organizationID: org.id, key: "all", compute: read)
+        _ = try await cache.fetch(.employees, organizationID: org.id, key: "all", compute: read)
+        #expect(computed.withLockedValue { $0 } == 1)
+
+        let stats = try await Self.run("crewplan", ["cache", "stats", "--json"])
+        #expect(stats.status == 0, "\(stats.stderr)")
+        let entries = try #require((JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [String: Any])?["entries"] as? [String: Int])
+        #expect((entries["employees"] ?? 0) >= 1)
+
+        // A reseed through the CLI makes the cached answer unreachable.
+        let reseeded = try await Self.run("crewplan", ["seed", "demo", "--org", slug, "--employees", "5", "--weeks", "1", "--start", "2026-11-23", "--replace", "--json", "--database-url", databaseURL])
+        #expect(reseeded.status == 0, "\(reseeded.stderr)")
+        #expect(!reseeded.stderr.contains("could not be invalidated"))
+        _ = try await cache.fetch(.employees, organizationID: org.id, key: "all", compute: read)
+        #expect(computed.withLockedValue { $0 } == 2)
+
+        let cleared = try await Self.run("crewplan", ["cache", "clear", "--org", slug, "--json", "--database-url", databaseURL])
+        #expect(cleared.status == 0, "\(cleared.stderr)")
+        #expect(cleared.stdout.contains("deleted_keys"))
+        _ = try await cache.fetch(.employees, organizationID: org.id, key: "all", compute: read)
+        #expect(computed.withLockedValue { $0 } == 3)
+
+        let unknown = try await Self.run("crewplan", ["cache", "clear", "--org", "no-such-\(slug)", "--database-url", databaseURL])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("not found"))
+        // Without Redis the CLI's writes still succeed, and say the cache needs clearing.
+        let offline = try await Self.run(
+            "crewplan", ["seed", "demo", "--org", slug, "--employees", "2", "--weeks", "1", "--replace", "--json", "--database-url", databaseURL, "--redis-url", "redis://127.0.0.1:1/0"])
+        #expect(offline.status == 0, "\(offline.stderr)")
+        #expect(offline.stderr.contains("could not be invalidated"))
     }
 
     @Test func anUnreachableDatabaseExitsWith69() async throws {

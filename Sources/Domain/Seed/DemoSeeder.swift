@@ -55,6 +55,7 @@ public struct DemoSeeder: Sendable {
                     try await tx.query(PostgresQuery(unsafeSQL: "DELETE FROM \(table) WHERE org_id = $1", binds: { var b = PostgresBindings(); b.append(existing.id); return b }()), logger: database.logger)
                 }
             }
+            await database.didChange(organizationID: existing.id)
             org = existing
         } else {
             org = try await orgs.create(.init(slug: options.slug, name: "Demo \(options.slug)", timeZone: "Europe/Paris", locale: "fr"))
@@ -155,6 +156,7 @@ public struct DemoSeeder: Sendable {
             progress("week \(week + 1)/\(options.weeks)")
         }
         try await flush()
+        await database.didChange(organizationID: org.id)
         return Result(organization: org, sites: sites, teams: teams, employees: employees.count, missions: missionsBySite.values.reduce(0) { $0 + $1.count }, shifts: inserted)
     }
 

@@ -4,11 +4,13 @@ import Metrics
 import PostgresNIO
 
 /// The pooled PostgreSQL client the stores share. Run ``client`` (it is a `Service`) for the
-/// lifetime of the process; use ``withRunning(_:logger:_:)`` for short-lived tools.
+/// lifetime of the process; use ``withRunning(_:logger:observers:_:)`` for short-lived tools.
 public struct Database: Sendable {
     public let client: PostgresClient
     public let configuration: DatabaseConfiguration
     public let logger: Logger
+    /// Told after every write to an organisation's data (caches invalidate themselves here).
+    public var changeObservers: [any ChangeObserver] = []
     let inUse: Gauge
 
     public init(configuration: DatabaseConfiguration, logger: Logger) {
@@ -22,9 +24,14 @@ public struct Database: Sendable {
     /// Runs `body` with a database whose pool runs for the duration of the call.
     @discardableResult
     public static func withRunning<T: Sendable>(
-        _ configuration: DatabaseConfiguration, logger: Logger, _ body: @Sendable (Database) async throws -> T
+        _ configuration: DatabaseConfiguration, logger: Logger, observers: [any ChangeObserver] = [],
+        _ body: @Sendable (Database) async throws -> T
     ) async throws -> T {
-        let database = Database(configuration: configuration, logger: logger)
+        let database = {
+            var database = Database(configuration: configuration, logger: logger)
+            database.changeObservers = observers
+            return database
+        }()
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await database.client.run() }
             defer { group.cancelAll() }
@@ -60,6 +67,39 @@ public struct Database: Sendable {
         } catch {
             throw Self.translate(error)
         }
+    }
+
+    /// A write to one organisation's data: observers hear of it once the write is done, before the
+    /// caller gets the answer, so no reader that starts afterwards sees a cached old value. They hear
+    /// of failed writes too (a lost commit acknowledgement may still have committed).
+    @discardableResult
+    public func withWrite<T: Sendable>(organizationID: UUID, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            let result = try await withConnection(body)
+            await didChange(organizationID: organizationID)
+            return result
+        } catch {
+            await didChange(organizationID: organizationID)
+            throw error
+        }
+    }
+
+    /// ``withWrite(organizationID:_:)`` in a transaction.
+    @discardableResult
+    public func withWriteTransaction<T: Sendable>(organizationID: UUID, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            let result = try await withTransaction(body)
+            await didChange(organizationID: organizationID)
+            return result
+        } catch {
+            await didChange(organizationID: organizationID)
+            throw error
+        }
+    }
+
+    /// Tells the observers that an organisation's data changed (bulk tools call it once at the end).
+    public func didChange(organizationID: UUID) async {
+        for observer in changeObservers { await observer.organizationDidChange(organizationID) }
     }
 
     /// Checks that the server answers (readiness).
@@ -114,6 +154,11 @@ public struct Database: Sendable {
             return psql
         }
     }
+}
+
+/// Hears of writes to an organisation's data. Must not throw: a write that succeeded stays a success.
+public protocol ChangeObserver: Sendable {
+    func organizationDidChange(_ organizationID: UUID) async
 }
 
 /// A process-wide counter (lease gauge). A lock is enough here: it is touched once per lease.

@@ -57,7 +57,7 @@ public struct EmployeeStore: Sendable {
 
     public func create(organizationID: UUID, _ draft: Draft) async throws -> Employee {
         let e = try draft.validated(id: UUID())
-        try await database.withConnection { c in
+        try await database.withWrite(organizationID: organizationID) { c in
             try await c.query(
                 """
                 INSERT INTO employees (org_id, id, name, email, team_id, site_id, weekly_contract_minutes, hourly_cost_cents, active)
@@ -69,7 +69,7 @@ public struct EmployeeStore: Sendable {
 
     public func update(organizationID: UUID, id: UUID, _ draft: Draft) async throws -> Employee {
         let e = try draft.validated(id: id)
-        let n = try await database.withConnection { c in
+        let n = try await database.withWrite(organizationID: organizationID) { c in
             try await c.query(
                 """
                 UPDATE employees SET name = \(e.name), email = \(e.email), team_id = \(e.teamID), site_id = \(e.siteID),

@@ -48,7 +48,7 @@ public struct MissionStore: Sendable {
 
     public func create(organizationID: UUID, _ draft: Draft) async throws -> Mission {
         let m = try draft.validated(id: UUID())
-        try await database.withConnection { c in
+        try await database.withWrite(organizationID: organizationID) { c in
             try await c.query(
                 """
                 INSERT INTO missions (org_id, id, client, name, site_id, start_date, end_date, budget_cents, billing_rate_cents)
@@ -61,7 +61,7 @@ public struct MissionStore: Sendable {
 
     public func update(organizationID: UUID, id: UUID, _ draft: Draft) async throws -> Mission {
         let m = try draft.validated(id: id)
-        let n = try await database.withConnection { c in
+        let n = try await database.withWrite(organizationID: organizationID) { c in
             try await c.query(
                 """
                 UPDATE missions SET client = \(m.client), name = \(m.name), site_id = \(m.siteID),

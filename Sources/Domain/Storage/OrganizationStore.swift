@@ -60,7 +60,7 @@ public struct OrganizationStore: Sendable {
     public func updateRules(organizationID: UUID, rules: PlanningRules) async throws -> Organization {
         try rules.validate()
         let json = String(decoding: try JSONEncoder().encode(rules), as: UTF8.self)
-        try await database.withConnection { connection in
+        try await database.withWrite(organizationID: organizationID) { connection in
             try await connection.query("UPDATE organizations SET rules = \(json)::jsonb WHERE id = \(organizationID)", logger: database.logger)
         }
         return try await get(id: organizationID)

@@ -130,7 +130,7 @@ public struct ShiftStore: Sendable {
     }
 
     public func delete(organizationID: UUID, id: UUID, scope: AccessScope = .organization) async throws {
-        try await database.withTransaction { tx in
+        try await database.withWriteTransaction(organizationID: organizationID) { tx in
             let rows = try await tx.query(
                 """
                 SELECT s.site_id, e.team_id, s.employee_id FROM shifts s JOIN employees e ON e.org_id = s.org_id AND e.id = s.employee_id
@@ -158,7 +158,7 @@ public struct ShiftStore: Sendable {
 
     private func write(organizationID: UUID, shift: Shift, previous: UUID?, scope: AccessScope) async throws -> WriteResult {
         let org = try await OrganizationStore(database: database).get(id: organizationID)
-        return try await database.withTransaction { tx in
+        return try await database.withWriteTransaction(organizationID: organizationID) { tx in
             let employees = try await tx.query(
                 """
                 SELECT id, name, email, team_id, site_id, weekly_contract_minutes, hourly_cost_cents, active

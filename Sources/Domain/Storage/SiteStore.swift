@@ -17,7 +17,7 @@ public struct SiteStore: Sendable {
 
     public func createSite(organizationID: UUID, _ draft: SiteDraft) async throws -> Site {
         let site = Site(id: UUID(), name: try Validate.text(draft.name, "name"), address: try Validate.text(draft.address ?? "", "address", max: 500, allowEmpty: true))
-        try await database.withConnection { c in
+        try await database.withWrite(organizationID: organizationID) { c in
             try await c.query("INSERT INTO sites (org_id, id, name, address) VALUES (\(organizationID), \(site.id), \(site.name), \(site.address))", logger: database.logger)
         }
         return site
@@ -25,7 +25,7 @@ public struct SiteStore: Sendable {
 
     public func updateSite(organizationID: UUID, id: UUID, _ draft: SiteDraft) async throws -> Site {
         let site = Site(id: id, name: try Validate.text(draft.name, "name"), address: try Validate.text(draft.address ?? "", "address", max: 500, allowEmpty: true))
-        let updated = try await database.withConnection { c in
+        let updated = try await database.withWrite(organizationID: organizationID) { c in
             try await c.query("UPDATE sites SET name = \(site.name), address = \(site.address) WHERE org_id = \(organizationID) AND id = \(id) RETURNING id", logger: database.logger)
                 .collect().count
         }
@@ -75,7 +75,7 @@ public struct SiteStore: Sendable {
 
     public func createTeam(organizationID: UUID, _ draft: TeamDraft) async throws -> Team {
         let team = Team(id: UUID(), name: try Validate.text(draft.name, "name"), siteID: draft.siteID)
-        try await database.withConnection { c in
+        try await database.withWrite(organizationID: organizationID) { c in
             try await c.query("INSERT INTO teams (org_id, id, name, site_id) VALUES (\(organizationID), \(team.id), \(team.name), \(team.siteID))", logger: database.logger)
         }
         return team
@@ -83,7 +83,7 @@ public struct SiteStore: Sendable {
 
     public func updateTeam(organizationID: UUID, id: UUID, _ draft: TeamDraft) async throws -> Team {
         let team = Team(id: id, name: try Validate.text(draft.name, "name"), siteID: draft.siteID)
-        let updated = try await database.withConnection { c in
+        let updated = try await database.withWrite(organizationID: organizationID) { c in
             try await c.query("UPDATE teams SET name = \(team.name), site_id = \(team.siteID) WHERE org_id = \(organizationID) AND id = \(id) RETURNING id", logger: database.logger).collect().count
         }
         guard updated == 1 else { throw DomainError.notFound("team") }
@@ -118,7 +118,7 @@ public struct SiteStore: Sendable {
     }
 
     func delete(_ table: String, _ organizationID: UUID, _ id: UUID, _ what: String) async throws {
-        let deleted = try await database.withConnection { c in
+        let deleted = try await database.withWrite(organizationID: organizationID) { c in
             try await c.query(PostgresQuery(unsafeSQL: "DELETE FROM \(table) WHERE org_id = $1 AND id = $2 RETURNING id", binds: {
                 var b = PostgresBindings()
                 b.append(organizationID)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Domain
 import Foundation
+import Perf
 
 struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,6 +12,15 @@ struct MigrateCommand: AsyncParsableCommand {
         let migrations = try Migration.bundled()
         return try await Database.withRunning(try options.configuration(), logger: Output.logger) { db in
             try await body(Migrator(database: db, migrations: migrations, logger: Output.logger))
+        }
+    }
+
+    /// A schema change can change any cached answer: every entry becomes unreachable.
+    static func invalidateCache(_ options: DatabaseOptions) async {
+        do {
+            try await options.cache().invalidateAll()
+        } catch {
+            Output.warning("the read cache could not be invalidated (\(error)); run 'crewplan cache clear' once Redis is back")
         }
     }
 
@@ -33,6 +43,7 @@ struct MigrateCommand: AsyncParsableCommand {
         func run() async throws {
             try await runReporting(json: db.json) {
                 let applied = try await MigrateCommand.withMigrator(db) { try await $0.up(to: to) }
+                if !applied.isEmpty { await MigrateCommand.invalidateCache(db) }
                 if db.json { return Output.json(["applied": applied]) }
                 print(applied.isEmpty ? "nothing to apply" : "applied \(applied.map(String.init).joined(separator: ", "))")
             }
@@ -49,6 +60,7 @@ struct MigrateCommand: AsyncParsableCommand {
                     let applied = try await migrator.status().filter { $0.state == .applied }.map(\.version)
                     return try await migrator.down(to: to ?? (applied.dropLast().last ?? 0))
                 }
+                if !reverted.isEmpty { await MigrateCommand.invalidateCache(db) }
                 if db.json { return Output.json(["reverted": reverted]) }
                 print(reverted.isEmpty ? "nothing to revert" : "reverted \(reverted.map(String.init).joined(separator: ", "))")
             }

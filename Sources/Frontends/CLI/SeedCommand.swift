@@ -31,7 +31,7 @@ struct SeedCommand: AsyncParsableCommand {
                 let password = adminPassword ?? ProcessInfo.processInfo.environment["CREWPLAN_DEMO_PASSWORD"] ?? "crewplan-demo-2026"
                 let options = DemoSeeder.Options(slug: org, employees: employees, weeks: weeks, seed: seed, firstWeek: first, replace: replace)
                 let json = db.json
-                let summary = try await Database.withRunning(try db.configuration(), logger: Output.logger) { database in
+                let summary = try await db.withDatabase { database in
                     try await DemoSetup(database: database, logger: Output.logger).run(options, adminPassword: password, progress: json ? { _ in } : Output.progress)
                 }
                 if json { return Output.json(summary) }

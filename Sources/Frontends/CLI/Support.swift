@@ -12,8 +12,29 @@ struct DatabaseOptions: ParsableArguments {
     @Flag(help: "Print one JSON object for scripts instead of text.")
     var json = false
 
+    @Option(name: .customLong("redis-url"), help: "Redis URL of the read cache that writes invalidate, or none (env CREWPLAN_REDIS_URL; default \(RedisConfiguration.defaultURL)).")
+    var redisURL: String?
+
     func configuration() throws -> DatabaseConfiguration {
         try DatabaseConfiguration(url: databaseURL ?? ProcessInfo.processInfo.environment["CREWPLAN_DATABASE_URL"] ?? DatabaseConfiguration.defaultURL)
+    }
+
+    /// The read cache the server uses, so the CLI's writes invalidate it too.
+    func cache() throws -> ReadCache {
+        let env = ProcessInfo.processInfo.environment
+        let url = redisURL ?? env["CREWPLAN_REDIS_URL"] ?? RedisConfiguration.defaultURL
+        let redis = url == "none" ? nil : try RedisConfiguration(url: url)
+        return ReadCache(redis: redis, configuration: try CacheConfiguration.fromEnvironment(env), logger: Output.logger)
+    }
+
+    /// Runs `body` with a database whose writes invalidate the read cache; warns when they could not.
+    func withDatabase<T: Sendable>(_ body: @Sendable (Database) async throws -> T) async throws -> T {
+        let cache = try cache()
+        let result = try await Database.withRunning(try configuration(), logger: Output.logger, observers: [cache], body)
+        if cache.pendingInvalidations > 0 {
+            Output.warning("the read cache could not be invalidated (Redis unreachable); run 'crewplan cache clear' once it is back")
+        }
+        return result
     }
 }
 
@@ -29,6 +50,10 @@ enum Output {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         print(String(decoding: (try? encoder.encode(value)) ?? Data(), as: UTF8.self))
+    }
+
+    static func warning(_ line: String) {
+        FileHandle.standardError.write(Data("warning: \(line)\n".utf8))
     }
 
     /// Progress on stderr so stdout stays parseable.

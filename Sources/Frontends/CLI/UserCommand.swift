@@ -27,7 +27,7 @@ struct UserCommand: AsyncParsableCommand {
                 let teams = try ids(team, "team")
                 let password = (readLine(strippingNewline: true) ?? "")
                 let slug = org
-                let account = try await Database.withRunning(try db.configuration(), logger: Output.logger) { database in
+                let account = try await db.withDatabase { database in
                     guard let organization = try await OrganizationStore(database: database).find(slug: slug) else {
                         throw DomainError.notFound("organization '\(slug)'")
                     }

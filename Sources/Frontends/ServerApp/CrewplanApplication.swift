@@ -16,6 +16,11 @@ public enum CrewplanApplication {
     public static let metrics: PrometheusCollectorRegistry = {
         let registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)
+        // Cache lookups take tens of microseconds: their histogram needs finer buckets.
+        factory.durationHistogramBuckets["crewplan_cache_duration_seconds"] = [
+            .microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1),
+            .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(100),
+        ]
         factory.defaultDurationHistogramBuckets = [
             .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
             .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5),
@@ -26,11 +31,13 @@ public enum CrewplanApplication {
 
     public static func build(_ configuration: ServerConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
         _ = metrics
-        let database = Database(configuration: configuration.database, logger: logger)
+        var database = Database(configuration: configuration.database, logger: logger)
         let redis = configuration.redis.map { RedisConnection(configuration: $0) }
+        let cache = ReadCache(redis: configuration.redis, configuration: configuration.cache, logger: logger)
+        database.changeObservers.append(cache)
         let services = Services(
             database: database, auth: await AuthService(database: database, configuration: configuration.security, logger: logger),
-            health: HealthChecker(database: database, redis: redis))
+            health: HealthChecker(database: database, redis: redis), cache: cache)
         return Application(
             router: router(services: services),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "crewplan"),
@@ -46,7 +53,8 @@ public enum CrewplanApplication {
         let security = try SecurityConfiguration(jwtSecret: Array(repeating: 0x61, count: 32))
         let services = Services(
             database: database, auth: await AuthService(database: database, configuration: security, logger: logger),
-            health: HealthChecker(database: database, redis: nil))
+            health: HealthChecker(database: database, redis: nil),
+            cache: ReadCache(redis: nil, logger: logger))
         return Set(router(services: services).routes.map { route in
             let path = route.path.description
             return "\(route.method.rawValue) \(path.hasPrefix("/") ? path : "/" + path)"

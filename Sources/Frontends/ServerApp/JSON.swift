@@ -35,8 +35,12 @@ enum JSON {
     }
 
     static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        let data = try encoder.encode(value)
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        response(encoded: try encoder.encode(value), status: status)
+    }
+
+    /// A response from already-encoded JSON (the read cache stores encoded answers).
+    static func response(encoded data: Data, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     /// Decodes a JSON body: 415 for another media type, 413 past the limit, 400 for malformed JSON,
@@ -87,6 +91,11 @@ extension AppRequestContext {
 }
 
 extension Request {
+    /// The query string with its parameters sorted: equal for requests that ask the same thing.
+    var canonicalQuery: String {
+        uri.queryParameters.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "&")
+    }
+
     func query(_ name: String) -> String? {
         uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
     }

@@ -9,14 +9,17 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     public var database: DatabaseConfiguration
     public var redis: RedisConfiguration?
+    /// The read cache over `redis` (on by default).
+    public var cache: CacheConfiguration
     public var security: SecurityConfiguration
     /// JSON lines (production) or swift-log's text output (development).
     public var jsonLogs: Bool
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, database: DatabaseConfiguration, redis: RedisConfiguration?,
-        security: SecurityConfiguration, jsonLogs: Bool = true
+        security: SecurityConfiguration, cache: CacheConfiguration = .init(), jsonLogs: Bool = true
     ) {
+        self.cache = cache
         self.host = host
         self.port = port
         self.database = database
@@ -26,7 +29,7 @@ public struct ServerConfiguration: Sendable {
     }
 
     /// Reads `CREWPLAN_HOST`, `CREWPLAN_PORT`, `CREWPLAN_DATABASE_URL`, `CREWPLAN_REDIS_URL`
-    /// (`none` disables Redis), `CREWPLAN_JWT_SECRET` or `CREWPLAN_JWT_KEY_FILE`, `CREWPLAN_LOG_FORMAT` (json|text).
+    /// (`none` disables Redis), `CREWPLAN_CACHE*` (see ``CacheConfiguration``), `CREWPLAN_JWT_SECRET` or `CREWPLAN_JWT_KEY_FILE`, `CREWPLAN_LOG_FORMAT` (json|text).
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> ServerConfiguration {
         guard let port = Int(env["CREWPLAN_PORT"] ?? "8080"), (0...65535).contains(port) else {
             throw DomainError.invalid("CREWPLAN_PORT", "CREWPLAN_PORT must be a port number")
@@ -37,6 +40,7 @@ public struct ServerConfiguration: Sendable {
             database: try DatabaseConfiguration(url: env["CREWPLAN_DATABASE_URL"] ?? DatabaseConfiguration.defaultURL),
             redis: redisURL == "none" ? nil : try RedisConfiguration(url: redisURL),
             security: try SecurityConfiguration.fromEnvironment(env),
+            cache: try CacheConfiguration.fromEnvironment(env),
             jsonLogs: (env["CREWPLAN_LOG_FORMAT"] ?? "json") == "json")
     }
 }

@@ -10,6 +10,7 @@ public final class RedisConnection: Sendable {
     public let configuration: RedisConfiguration
     // The hiredis context is only touched with the lock held.
     private let context: NIOLockedValueBox<ContextBox>
+    private let threadPool: NIOThreadPool
 
     final class ContextBox: @unchecked Sendable {
         // @unchecked: only ever accessed inside `context.withLockedValue`.
@@ -27,14 +28,16 @@ public final class RedisConnection: Sendable {
         case array([Reply])
     }
 
-    public init(configuration: RedisConfiguration) {
+    /// `threadPool` runs the blocking hiredis calls (a pool gives its connections one of their own).
+    public init(configuration: RedisConfiguration, threadPool: NIOThreadPool = .singleton) {
         self.configuration = configuration
         self.context = NIOLockedValueBox(ContextBox())
+        self.threadPool = threadPool
     }
 
     /// Runs a command (arguments are passed binary-safe, never interpolated into a command string).
     public func command(_ arguments: [String]) async throws -> Reply {
-        try await NIOThreadPool.singleton.runIfActive { [self] in
+        try await threadPool.runIfActive { [self] in
             try context.withLockedValue { box in try run(arguments, box: box) }
         }
     }

@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Hummingbird
+import Perf
 import Security
 
 /// Shifts (rule-checked writes) and the planning queries.
@@ -21,7 +22,14 @@ enum PlanningRoutes {
             let filter = ShiftStore.Filter(
                 employeeID: try request.queryID("employee_id"), missionID: try request.queryID("mission_id"), siteID: try request.queryID("site_id"),
                 from: try request.queryInstant("from"), to: try request.queryInstant("to"), status: status)
-            return try JSON.response(try await services.shifts.list(organizationID: p.organizationID, filter: filter, scope: scope, page: request.pageRequest()))
+            let page = try request.pageRequest()
+            let shifts = services.shifts
+            let data = try await services.cache.fetch(
+                .shifts, organizationID: p.organizationID, key: "\(request.canonicalQuery)|\(scope.cacheKey)"
+            ) {
+                try JSON.encoder.encode(try await shifts.list(organizationID: p.organizationID, filter: filter, scope: scope, page: page))
+            }
+            return JSON.response(encoded: data)
         }
         api.post("shifts") { request, context in
             let p = try context.requirePrincipal()
@@ -54,15 +62,25 @@ enum PlanningRoutes {
             guard let start = try request.queryDate("start") else {
                 throw RequestError(code: "invalid_query", status: .badRequest, detail: "start (YYYY-MM-DD) is required", field: "start")
             }
-            let week = try await services.planning.week(
-                organizationID: p.organizationID, containing: start, siteID: request.queryID("site"), teamID: request.queryID("team"),
-                employeeID: request.queryID("employee"), scope: scope)
-            return try JSON.response(week)
+            let (site, team, employee) = (try request.queryID("site"), try request.queryID("team"), try request.queryID("employee"))
+            let planning = services.planning
+            let key = "w=\(start.mondayOfWeek)&site=\(site?.uuidString ?? "")&team=\(team?.uuidString ?? "")&employee=\(employee?.uuidString ?? "")|\(scope.cacheKey)"
+            let data = try await services.cache.fetch(.planningWeek, organizationID: p.organizationID, key: key) {
+                try JSON.encoder.encode(
+                    try await planning.week(
+                        organizationID: p.organizationID, containing: start, siteID: site, teamID: team, employeeID: employee, scope: scope))
+            }
+            return JSON.response(encoded: data)
         }
         api.get("missions/:id/staffing") { _, context in
             let p = try context.requirePrincipal()
             try ResourceRoutes.requireOrganization(access.scope(for: p, .init(.planning, .read)))
-            return try JSON.response(try await services.planning.staffing(organizationID: p.organizationID, missionID: context.id()))
+            let missionID = try context.id()
+            let planning = services.planning
+            let data = try await services.cache.fetch(.staffing, organizationID: p.organizationID, key: missionID.uuidString) {
+                try JSON.encoder.encode(try await planning.staffing(organizationID: p.organizationID, missionID: missionID))
+            }
+            return JSON.response(encoded: data)
         }
     }
 }

@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Hummingbird
+import Perf
 import Security
 
 /// CRUD for sites, teams, employees and missions. Each handler: authorise, parse, call one store.
@@ -76,7 +77,14 @@ enum ResourceRoutes {
             let scope = try access.scope(for: p, .init(.employees, .read))
             let filter = EmployeeStore.Filter(
                 siteID: try request.queryID("site_id"), teamID: try request.queryID("team_id"), active: try request.queryBool("active"), query: request.query("q"))
-            return try JSON.response(try await services.employees.list(organizationID: p.organizationID, filter: filter, scope: scope, page: request.pageRequest()))
+            let page = try request.pageRequest()
+            let employees = services.employees
+            let data = try await services.cache.fetch(
+                .employees, organizationID: p.organizationID, key: "\(request.canonicalQuery)|\(scope.cacheKey)"
+            ) {
+                try JSON.encoder.encode(try await employees.list(organizationID: p.organizationID, filter: filter, scope: scope, page: page))
+            }
+            return JSON.response(encoded: data)
         }
         api.post("employees") { request, context in
             let p = try context.requirePrincipal()

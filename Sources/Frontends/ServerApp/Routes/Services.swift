@@ -9,6 +9,7 @@ struct Services: Sendable {
     let auth: AuthService
     let access = AccessControl()
     let health: HealthChecker
+    let cache: ReadCache
     var sites: SiteStore { SiteStore(database: database) }
     var employees: EmployeeStore { EmployeeStore(database: database) }
     var missions: MissionStore { MissionStore(database: database) }

@@ -1,0 +1,307 @@
+import Crypto
+import Domain
+import Foundation
+import Logging
+import Metrics
+import NIOConcurrencyHelpers
+
+/// Cache-aside for the heavy reads (employee and shift lists, planning weeks, mission staffing),
+/// in Redis, scoped by organisation.
+///
+/// - Invalidation: every key holds its organisation's *generation*, a random token replaced on each
+///   write (``organizationDidChange(_:)``, called by ``Database`` after every write and before the
+///   writer gets its answer). A reader that starts after a write acknowledgement reads the new token,
+///   so it never gets an entry computed before the write (read-your-writes). A global epoch token,
+///   replaced by migrations and `cache clear`, covers every organisation. Tokens are random rather than
+///   counters so an evicted token can never bring old entries back.
+/// - No stampede: one computation per key at a time in a process; concurrent readers wait for it.
+/// - Redis down or slow: every command has a short timeout; a failure sends the request to PostgreSQL,
+///   is counted, and makes reads skip Redis for a cooldown. A write whose invalidation failed marks its
+///   organisation, whose reads then skip the cache until the invalidation goes through.
+public final class ReadCache: ChangeObserver, Sendable {
+    public let configuration: CacheConfiguration
+    public let redis: RedisPool?
+    public let statistics = CacheStatistics()
+    let logger: Logger
+    private let state = NIOLockedValueBox(State())
+    private let metrics: [CacheKind: KindMetrics]
+    private let invalidationErrors = Counter(label: "crewplan_cache_invalidation_errors_total")
+
+    struct State {
+        var skipUntil: ContinuousClock.Instant?
+        /// Organisations whose last invalidation did not reach Redis.
+        var unflushed: Set<UUID> = []
+        var inFlight: [String: Task<Data, any Error>] = [:]
+    }
+
+    struct KindMetrics {
+        let hits: Counter
+        let misses: Counter
+        let errors: Counter
+        let bypasses: Counter
+        let latency: Metrics.Timer
+        init(_ kind: CacheKind) {
+            let dimensions = [("kind", kind.rawValue)]
+            hits = Counter(label: "crewplan_cache_hits_total", dimensions: dimensions)
+            misses = Counter(label: "crewplan_cache_misses_total", dimensions: dimensions)
+            errors = Counter(label: "crewplan_cache_errors_total", dimensions: dimensions)
+            bypasses = Counter(label: "crewplan_cache_bypass_total", dimensions: dimensions)
+            latency = Metrics.Timer(label: "crewplan_cache_duration_seconds", dimensions: dimensions)
+        }
+    }
+
+    /// A cache over `redis` (nil: no cache, every read computes).
+    public init(redis: RedisConfiguration?, configuration: CacheConfiguration = .init(), logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        if let redis, configuration.enabled {
+            var tuned = redis
+            tuned.timeout = configuration.commandTimeout
+            self.redis = RedisPool(configuration: tuned, size: configuration.poolSize)
+        } else {
+            self.redis = nil
+        }
+        self.metrics = Dictionary(uniqueKeysWithValues: CacheKind.allCases.map { ($0, KindMetrics($0)) })
+    }
+
+    /// The cached answer for (`kind`, organisation, `key`), or `compute`'s, which is then stored.
+    /// `key` must hold everything the answer depends on besides the organisation's data (filters,
+    /// page, the caller's access scope). Never fails because of Redis.
+    public func fetch(
+        _ kind: CacheKind, organizationID: UUID, key: String, compute: @escaping @Sendable () async throws -> Data
+    ) async throws -> Data {
+        guard let redis else { return try await compute() }
+        let kindMetrics = metrics[kind]!
+        guard await usable(organizationID) else {
+            kindMetrics.bypasses.increment()
+            statistics.record(kind, .bypass)
+            return try await compute()
+        }
+        let clock = ContinuousClock()
+        let started = clock.now
+        let entryKey: String
+        do {
+            let generation = try await generation(of: organizationID)
+            entryKey = "\(configuration.namespace):\(organizationID.uuidString):\(generation):\(kind.rawValue):\(Self.digest(key))"
+            if case .string(let cached) = try await redis.command(["GET", entryKey]) {
+                kindMetrics.latency.recordInterval(since: started, clock: clock)
+                kindMetrics.hits.increment()
+                statistics.record(kind, .hit)
+                return Data(cached.utf8)
+            }
+        } catch {
+            failed(kind, error)
+            return try await compute()
+        }
+        kindMetrics.latency.recordInterval(since: started, clock: clock)
+        kindMetrics.misses.increment()
+        statistics.record(kind, .miss)
+        let ttl = configuration.timeToLive(for: kind)
+        return try await computeOnce(entryKey) { [self] in
+            let data = try await compute()
+            do {
+                let milliseconds = ttl.components.seconds * 1_000 + ttl.components.attoseconds / 1_000_000_000_000_000
+                _ = try await redis.command(["SET", entryKey, String(decoding: data, as: UTF8.self), "PX", String(milliseconds)])
+            } catch {
+                failed(kind, error)
+            }
+            return data
+        }
+    }
+
+    /// Makes every entry of the organisation unreachable (called after each write).
+    public func organizationDidChange(_ organizationID: UUID) async {
+        guard let redis else { return }
+        do {
+            _ = try await redis.command(["SET", generationKey(organizationID), Self.token()])
+            _ = state.withLockedValue { $0.unflushed.remove(organizationID) }
+        } catch {
+            invalidationErrors.increment()
+            let until = ContinuousClock.now.advanced(by: configuration.cooldown)
+            state.withLockedValue {
+                $0.unflushed.insert(organizationID)
+                $0.skipUntil = until
+            }
+            logger.warning(
+                "cache invalidation failed; the organisation's reads skip the cache until it succeeds",
+                metadata: ["crewplan.org_id": "\(organizationID)", "error": "\(error)"])
+        }
+    }
+
+    /// Organisations whose last invalidation has not reached Redis yet.
+    public var pendingInvalidations: Int { state.withLockedValue { $0.unflushed.count } }
+
+    /// Makes every entry unreachable (after migrations, or on an operator's request).
+    public func invalidateAll() async throws {
+        guard let redis else { return }
+        _ = try await redis.command(["SET", epochKey, Self.token()])
+    }
+
+    /// Removes entries (of one organisation, or all) and makes the rest unreachable; returns how many
+    /// keys were deleted.
+    @discardableResult
+    public func clear(organizationID: UUID? = nil) async throws -> Int {
+        guard let redis else { return 0 }
+        if let organizationID {
+            _ = try await redis.command(["SET", generationKey(organizationID), Self.token()])
+        } else {
+            try await invalidateAll()
+        }
+        let pattern = "\(configuration.namespace):\(organizationID?.uuidString ?? "*"):*"
+        var deleted = 0
+        for key in try await scan(pattern) where !key.hasSuffix(":gen") {
+            if case .integer(let n) = try await redis.command(["UNLINK", key]) { deleted += n }
+        }
+        return deleted
+    }
+
+    /// What Redis holds for Crewplan: entries per kind, and the server's own hit figures.
+    public func serverStatistics() async throws -> ServerStatistics {
+        guard let redis else { throw DomainError(.unavailable, "the cache is off or has no Redis configured") }
+        var entries = Dictionary(uniqueKeysWithValues: CacheKind.allCases.map { ($0.rawValue, 0) })
+        for key in try await scan("\(configuration.namespace):*") {
+            let parts = key.split(separator: ":")
+            if parts.count >= 6, entries[String(parts[parts.count - 2])] != nil { entries[String(parts[parts.count - 2])]! += 1 }
+        }
+        var info: [String: String] = [:]
+        for section in ["stats", "memory"] {
+            if case .string(let text) = try await redis.command(["INFO", section]) {
+                for line in text.split(whereSeparator: \.isNewline) {
+                    let pair = line.split(separator: ":", maxSplits: 1)
+                    if pair.count == 2 { info[String(pair[0])] = String(pair[1]) }
+                }
+            }
+        }
+        return ServerStatistics(
+            redis: configuration.namespace, entries: entries,
+            keyspaceHits: info["keyspace_hits"].flatMap { Int($0) } ?? 0,
+            keyspaceMisses: info["keyspace_misses"].flatMap { Int($0) } ?? 0,
+            usedMemory: info["used_memory_human"] ?? "?")
+    }
+
+    public struct ServerStatistics: Sendable, Codable {
+        public var redis: String
+        public var entries: [String: Int]
+        public var keyspaceHits: Int
+        public var keyspaceMisses: Int
+        public var usedMemory: String
+        enum CodingKeys: String, CodingKey {
+            case entries
+            case redis = "namespace"
+            case keyspaceHits = "keyspace_hits"
+            case keyspaceMisses = "keyspace_misses"
+            case usedMemory = "used_memory"
+        }
+    }
+
+    // MARK: - Internals
+
+    private var epochKey: String { "\(configuration.namespace):epoch" }
+    private func generationKey(_ organizationID: UUID) -> String {
+        "\(configuration.namespace):\(organizationID.uuidString):gen"
+    }
+
+    /// The epoch and the organisation's generation, created on first use.
+    private func generation(of organizationID: UUID) async throws -> String {
+        guard let redis else { return "" }
+        let keys = [epochKey, generationKey(organizationID)]
+        guard case .array(let values) = try await redis.command(["MGET"] + keys), values.count == 2 else {
+            throw DomainError(.unavailable, "redis: unexpected MGET reply")
+        }
+        var tokens: [String] = []
+        for (key, value) in zip(keys, values) {
+            if case .string(let token) = value {
+                tokens.append(token)
+            } else {
+                // First use, or evicted: a fresh random token (NX: the first writer wins), then read it back.
+                _ = try await redis.command(["SET", key, Self.token(), "NX"])
+                guard case .string(let token) = try await redis.command(["GET", key]) else {
+                    throw DomainError(.unavailable, "redis: generation vanished")
+                }
+                tokens.append(token)
+            }
+        }
+        return tokens.joined(separator: ".")
+    }
+
+    /// Whether reads of this organisation may use Redis now; retries a pending invalidation.
+    private func usable(_ organizationID: UUID) async -> Bool {
+        let now = ContinuousClock.now
+        let (skipping, unflushed) = state.withLockedValue { s in
+            (s.skipUntil.map { now < $0 } ?? false, s.unflushed.contains(organizationID))
+        }
+        if skipping { return false }
+        if unflushed {
+            await organizationDidChange(organizationID)
+            return !state.withLockedValue { $0.unflushed.contains(organizationID) }
+        }
+        return true
+    }
+
+    private func failed(_ kind: CacheKind, _ error: any Error) {
+        metrics[kind]!.errors.increment()
+        statistics.record(kind, .error)
+        let until = ContinuousClock.now.advanced(by: configuration.cooldown)
+        state.withLockedValue { $0.skipUntil = until }
+        logger.debug("cache unavailable, reading from PostgreSQL", metadata: ["error": "\(error)"])
+    }
+
+    /// Runs `body` once per key at a time; concurrent callers for the same key share its result.
+    private func computeOnce(_ key: String, _ body: @escaping @Sendable () async throws -> Data) async throws -> Data {
+        let task: Task<Data, any Error> = state.withLockedValue { s in
+            if let running = s.inFlight[key] { return running }
+            let task = Task<Data, any Error> { [self] in
+                defer { _ = state.withLockedValue { $0.inFlight.removeValue(forKey: key) } }
+                return try await body()
+            }
+            s.inFlight[key] = task
+            return task
+        }
+        return try await task.value
+    }
+
+    private func scan(_ pattern: String) async throws -> [String] {
+        guard let redis else { return [] }
+        var cursor = "0"
+        var keys: [String] = []
+        repeat {
+            guard case .array(let reply) = try await redis.command(["SCAN", cursor, "MATCH", pattern, "COUNT", "1000"]),
+                reply.count == 2, case .string(let next) = reply[0], case .array(let batch) = reply[1]
+            else { throw DomainError(.unavailable, "redis: unexpected SCAN reply") }
+            cursor = next
+            for case .string(let key) in batch { keys.append(key) }
+        } while cursor != "0"
+        return keys
+    }
+
+    static func token() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String(generator.next(), radix: 36)
+    }
+
+    /// Keys stay short and free of user text: SHA-256 of the request's parameters, 128 bits.
+    static func digest(_ key: String) -> String {
+        SHA256.hash(data: Data(key.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// In-process counts per kind (tests and the load report read them; Prometheus has the same figures).
+public final class CacheStatistics: Sendable {
+    public enum Outcome: String, Sendable, CaseIterable { case hit, miss, error, bypass }
+    private let counts = NIOLockedValueBox([String: Int]())
+
+    func record(_ kind: CacheKind, _ outcome: Outcome) {
+        counts.withLockedValue { $0["\(kind.rawValue).\(outcome.rawValue)", default: 0] += 1 }
+    }
+
+    public func count(_ kind: CacheKind, _ outcome: Outcome) -> Int {
+        counts.withLockedValue { $0["\(kind.rawValue).\(outcome.rawValue)"] ?? 0 }
+    }
+}
+
+extension Metrics.Timer {
+    func recordInterval(since start: ContinuousClock.Instant, clock: ContinuousClock) {
+        let elapsed = clock.now - start
+        recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+    }
+}

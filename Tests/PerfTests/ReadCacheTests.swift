@@ -1,0 +1,260 @@
+import CrewplanTestSupport
+import Domain
+import Foundation
+import NIOConcurrencyHelpers
+import Perf
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The read cache against a real Redis and a real PostgreSQL: hits, invalidation by writes,
+/// read-your-writes under concurrency, no stampede, and fallback when Redis is down or stalled.
+@Suite struct ReadCacheTests {
+    static func cache(_ redis: RedisConfiguration = TestEnvironment.redisConfiguration, cooldown: Duration = .seconds(1)) async throws -> ReadCache {
+        let cache = ReadCache(
+            redis: redis, configuration: CacheConfiguration(cooldown: cooldown, namespace: "crewplan:test:\(UUID().uuidString.prefix(8))"),
+            logger: TestEnvironment.logger)
+        return cache
+    }
+
+    /// The shared database, with `cache` told of every write (as the server wires it).
+    static func database(observing cache: ReadCache) async throws -> Database {
+        var database = try await TestEnvironment.database()
+        database.changeObservers = [cache]
+        return database
+    }
+
+    static func names(_ data: Data) throws -> [String: String] {
+        let page = try JSONDecoder().decode(Page<Employee>.self, from: data)
+        return Dictionary(uniqueKeysWithValues: page.items.map { ($0.id.uuidString, $0.name) })
+    }
+
+    @Test func aSecondReadIsServedFromRedis() async throws {
+        let cache = try await Self.cache()
+        let org = UUID()
+        let computed = NIOLockedValueBox(0)
+        let compute: @Sendable () async throws -> Data = {
+            computed.withLockedValue { $0 += 1 }
+            return Data("{\"answer\":42,\"text\":\"caf\\u00e9\"}".utf8)
+        }
+        let first = try await cache.fetch(.employees, organizationID: org, key: "q=a", compute: compute)
+        let second = try await cache.fetch(.employees, organizationID: org, key: "q=a", compute: compute)
+        #expect(first == second)
+        #expect(computed.withLockedValue { $0 } == 1)
+        #expect(cache.statistics.count(.employees, .miss) == 1)
+        #expect(cache.statistics.count(.employees, .hit) == 1)
+        // Another key, kind or organisation is another entry.
+        _ = try await cache.fetch(.employees, organizationID: org, key: "q=b", compute: compute)
+        _ = try await cache.fetch(.shifts, organizationID: org, key: "q=a", compute: compute)
+        _ = try await cache.fetch(.employees, organizationID: UUID(), key: "q=a", compute: compute)
+        #expect(computed.withLockedValue { $0 } == 4)
+    }
+
+    @Test func aWriteMakesTheNextReadFresh() async throws {
+        let cache = try await Self.cache()
+        let database = try await Self.database(observing: cache)
+        let tenant = try await TenantFixture.make(database)
+        let store = EmployeeStore(database: database)
+        let read: @Sendable () async throws -> Data = {
+            try JSONEncoder().encode(try await store.list(organizationID: tenant.organization.id, page: PageRequest(limit: 100)))
+        }
+        let before = try Self.names(try await cache.fetch(.employees, organizationID: tenant.organization.id, key: "all", compute: read))
+        #expect(before.count == 3)
+        #expect(try Self.names(try await cache.fetch(.employees, organizationID: tenant.organization.id, key: "all", compute: read)) == before)
+
+        let dave = try await store.create(
+            organizationID: tenant.organization.id,
+            .init(name: "Dave", email: "dave@\(tenant.organization.slug).test", teamID: nil, siteID: tenant.site.id, weeklyContractMinutes: 2100, hourlyCostCents: 2000))
+        let after = try Self.names(try await cache.fetch(.employees, organizationID: tenant.organization.id, key: "all", compute: read))
+        #expect(after[dave.id.uuidString] == "Dave")
+
+        // Another organisation's write leaves this one's entry in place.
+        let other = try await TenantFixture.make(database)
+        _ = other
+        let hitsBefore = cache.statistics.count(.employees, .hit)
+        _ = try await cache.fetch(.employees, organizationID: tenant.organization.id, key: "all", compute: read)
+        #expect(cache.statistics.count(.employees, .hit) == hitsBefore + 1)
+    }
+
+    /// Writers update their own employee again and again; after each acknowledged write, every reader
+    /// that starts later must see it (or something newer), through the cache.
+    @Test func noReadStartedAfterAnAcknowledgedWriteSeesOlderData() async throws {
+        let cache = try await Self.cache()
+        let database = try await Self.database(observing: cache)
+        let tenant = try await TenantFixture.make(database)
+        let store = EmployeeStore(database: database)
+        let org = tenant.organization.id
+        let writers = [tenant.alice, tenant.bob, tenant.carol]
+        let acknowledged = NIOLockedValueBox([String: Int]())
+        let read: @Sendable () async throws -> [String: Int] = {
+            let data = try await cache.fetch(.employees, organizationID: org, key: "all") {
+                try JSONEncoder().encode(try await store.list(organizationID: org, page: PageRequest(limit: 100)))
+            }
+            return try Self.names(data).compactMapValues { name in name.split(separator: "#").last.flatMap { Int($0) } }
+        }
+        let stale = NIOLockedValueBox([String]())
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for employee in writers {
+                group.addTask {
+                    for version in 1...12 {
+                        _ = try await store.update(
+                            organizationID: org, id: employee.id,
+                            .init(name: "\(employee.name)#\(version)", email: employee.email, teamID: employee.teamID, siteID: employee.siteID,
+                                  weeklyContractMinutes: employee.weeklyContractMinutes, hourlyCostCents: employee.hourlyCostCents))
+                        acknowledged.withLockedValue { $0[employee.id.uuidString] = version }
+                    }
+                }
+            }
+            for _ in 0..<4 {
+                group.addTask {
+                    for _ in 0..<40 {
+                        let floor = acknowledged.withLockedValue { $0 }
+                        let seen = try await read()
+                        for (id, version) in floor where (seen[id] ?? 0) < version {
+                            stale.withLockedValue { $0.append("\(id): saw \(seen[id] ?? 0) after \(version) was acknowledged") }
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(stale.withLockedValue { $0 } == [])
+        let final = try await read()
+        #expect(final.values.sorted() == [12, 12, 12])
+        #expect(cache.statistics.count(.employees, .hit) > 0, "the readers should have been served from Redis at times")
+    }
+
+    @Test func concurrentMissesComputeOnce() async throws {
+        let cache = try await Self.cache()
+        let computed = NIOLockedValueBox(0)
+        let org = UUID()
+        let answers = try await withThrowingTaskGroup(of: Data.self) { group in
+            for _ in 0..<20 {
+                group.addTask {
+                    try await cache.fetch(.planningWeek, organizationID: org, key: "w=2026-11-23") {
+                        computed.withLockedValue { $0 += 1 }
+                        try await Task.sleep(for: .milliseconds(200))
+                        return Data("{\"week\":1}".utf8)
+                    }
+                }
+            }
+            return try await group.reduce(into: [Data]()) { $0.append($1) }
+        }
+        #expect(answers.count == 20)
+        #expect(Set(answers).count == 1)
+        #expect(computed.withLockedValue { $0 } == 1)
+    }
+
+    @Test func aDownRedisFallsBackAndIsCounted() async throws {
+        let cache = try await Self.cache(RedisConfiguration(port: 1), cooldown: .seconds(30))
+        let org = UUID()
+        let clock = ContinuousClock()
+        let start = clock.now
+        for _ in 0..<5 {
+            let data = try await cache.fetch(.staffing, organizationID: org, key: "m") { Data("{\"ok\":true}".utf8) }
+            #expect(data == Data("{\"ok\":true}".utf8))
+        }
+        #expect(clock.now - start < .seconds(1))
+        #expect(cache.statistics.count(.staffing, .error) == 1)
+        #expect(cache.statistics.count(.staffing, .bypass) == 4)
+        // A write still succeeds; its invalidation is remembered.
+        await cache.organizationDidChange(org)
+        #expect(cache.pendingInvalidations == 1)
+    }
+
+    /// A Redis that stops answering (SIGSTOP) costs a request at most the command timeout; a write
+    /// made meanwhile is invalidated once Redis answers again, so no stale entry is served.
+    @Test func aStalledRedisFallsBackWithinTheTimeoutAndNothingStaleIsServed() async throws {
+        let redis = try await PrivateRedis.start()
+        defer { redis.stop() }
+        let cache = try await Self.cache(redis.configuration, cooldown: .milliseconds(300))
+        let org = UUID()
+        let version = NIOLockedValueBox(1)
+        let compute: @Sendable () async throws -> Data = { Data("{\"v\":\(version.withLockedValue { $0 })}".utf8) }
+        #expect(try await cache.fetch(.shifts, organizationID: org, key: "k", compute: compute) == Data("{\"v\":1}".utf8))
+        #expect(try await cache.fetch(.shifts, organizationID: org, key: "k", compute: compute) == Data("{\"v\":1}".utf8))
+        #expect(cache.statistics.count(.shifts, .hit) == 1)
+
+        kill(redis.pid, SIGSTOP)
+        // The data changes while Redis cannot hear of it.
+        version.withLockedValue { $0 = 2 }
+        let clock = ContinuousClock()
+        let start = clock.now
+        await cache.organizationDidChange(org)
+        #expect(cache.pendingInvalidations == 1)
+        #expect(try await cache.fetch(.shifts, organizationID: org, key: "k", compute: compute) == Data("{\"v\":2}".utf8))
+        #expect(clock.now - start < .seconds(1), "two timed-out commands should cost about 200 ms")
+        kill(redis.pid, SIGCONT)
+
+        try await Task.sleep(for: .milliseconds(400))
+        #expect(try await cache.fetch(.shifts, organizationID: org, key: "k", compute: compute) == Data("{\"v\":2}".utf8))
+        #expect(cache.pendingInvalidations == 0)
+        #expect(cache.statistics.count(.shifts, .bypass) == 1, "the read during the stall skipped Redis")
+    }
+
+    @Test func clearDropsEntriesAndStatsCountThem() async throws {
+        let cache = try await Self.cache()
+        let (a, b) = (UUID(), UUID())
+        for key in ["1", "2"] {
+            _ = try await cache.fetch(.employees, organizationID: a, key: key) { Data("[]".utf8) }
+            _ = try await cache.fetch(.planningWeek, organizationID: b, key: key) { Data("[]".utf8) }
+        }
+        let stats = try await cache.serverStatistics()
+        #expect(stats.entries["employees"] == 2)
+        #expect(stats.entries["planning_week"] == 2)
+        #expect(try await cache.clear(organizationID: a) == 2)
+        #expect(try await cache.serverStatistics().entries["employees"] == 0)
+        #expect(try await cache.clear() == 2)
+        #expect(try await cache.serverStatistics().entries["planning_week"] == 0)
+    }
+
+    @Test func configurationComesFromTheEnvironment() throws {
+        let config = try CacheConfiguration.fromEnvironment([
+            "CREWPLAN_CACHE_TTL": "30", "CREWPLAN_CACHE_TTL_PLANNING_WEEK": "5", "CREWPLAN_CACHE_TIMEOUT_MS": "20",
+        ])
+        #expect(config.enabled)
+        #expect(config.timeToLive(for: .employees) == .seconds(30))
+        #expect(config.timeToLive(for: .planningWeek) == .seconds(5))
+        #expect(config.commandTimeout == .milliseconds(20))
+        #expect(try CacheConfiguration.fromEnvironment(["CREWPLAN_CACHE": "off"]).enabled == false)
+        #expect(throws: DomainError.self) { try CacheConfiguration.fromEnvironment(["CREWPLAN_CACHE_TTL": "-1"]) }
+        #expect(throws: DomainError.self) { try CacheConfiguration.fromEnvironment(["CREWPLAN_CACHE": "maybe"]) }
+    }
+}
+
+/// A Redis of the test's own on a free loopback port, so it can be stalled without disturbing others.
+struct PrivateRedis {
+    var configuration: RedisConfiguration
+    var pid: pid_t
+    var directory: URL
+
+    static func start() async throws -> PrivateRedis {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("crewplan-redis-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let port = Int.random(in: 30_000...45_000)
+        let pidFile = directory.appendingPathComponent("redis.pid").path
+        let run = try await Subprocess.run(
+            tool: "redis-server",
+            ["--port", String(port), "--bind", "127.0.0.1", "--daemonize", "yes", "--pidfile", pidFile, "--save", "", "--appendonly", "no", "--dir", directory.path],
+            hint: "Install redis-server (scripts/test.sh does).")
+        #expect(run.status == 0, "redis-server: \(run.error)")
+        let configuration = RedisConfiguration(port: port, timeout: .milliseconds(100))
+        for _ in 0..<50 {
+            if let text = try? String(contentsOfFile: pidFile, encoding: .utf8), let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)),
+                (try? await RedisConnection(configuration: configuration).ping()) != nil
+            {
+                return PrivateRedis(configuration: configuration, pid: pid, directory: directory)
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw TestEnvironment.ServiceMissing(message: "a private redis-server did not start on port \(port)")
+    }
+
+    func stop() {
+        kill(pid, SIGCONT)
+        kill(pid, SIGTERM)
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
