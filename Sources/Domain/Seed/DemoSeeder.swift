@@ -17,6 +17,8 @@ public struct DemoSeeder: Sendable {
         public var firstWeek: LocalDate
         /// Replace the organisation's planning data if it already has some.
         public var replace: Bool
+        /// About how many people a team holds (more teams per site as the organisation grows).
+        public var teamSize: Int = 50
 
         public init(slug: String = "demo", employees: Int = 40, weeks: Int = 4, seed: UInt64 = 42, firstWeek: LocalDate, replace: Bool = false) {
             self.slug = slug
@@ -67,8 +69,12 @@ public struct DemoSeeder: Sendable {
         for (city, street) in Self.cities {
             let site = try await siteStore.createSite(organizationID: org.id, .init(name: city, address: street))
             sites.append(site)
-            for team in ["Accueil", "Logistique"] {
-                teams.append(try await siteStore.createTeam(organizationID: org.id, .init(name: "\(team) \(city)", siteID: site.id)))
+            // Teams of about `teamSize` people, as large organisations have (at least two per site).
+            let perSite = max(2, (options.employees + options.teamSize * Self.cities.count - 1) / (options.teamSize * Self.cities.count))
+            for index in 0..<perSite {
+                let base = Self.teamNames[index % Self.teamNames.count]
+                let name = index < Self.teamNames.count ? "\(base) \(city)" : "\(base) \(index / Self.teamNames.count + 1) \(city)"
+                teams.append(try await siteStore.createTeam(organizationID: org.id, .init(name: name, siteID: site.id)))
             }
         }
         progress("sites and teams")
@@ -160,6 +166,7 @@ public struct DemoSeeder: Sendable {
         return Result(organization: org, sites: sites, teams: teams, employees: employees.count, missions: missionsBySite.values.reduce(0) { $0 + $1.count }, shifts: inserted)
     }
 
+    static let teamNames = ["Accueil", "Logistique", "Caisse", "Entrep\u{f4}t", "Livraison", "S\u{e9}curit\u{e9}", "Maintenance", "Restauration"]
     static let cities = [("Paris", "12 rue de Rivoli"), ("Lyon", "3 quai Saint-Antoine"), ("Lille", "8 place du G\u{e9}n\u{e9}ral de Gaulle")]
     static let clients = ["Atelier Dupuis", "Biocoop Nord", "Clinique Saint-Luc", "Decathlon Pro", "\u{c9}cole Jules Ferry", "Fnac Events", "Gare SNCF", "H\u{f4}tel Mercure", "Ikea Services"]
     static let firstNames = ["Camille", "L\u{e9}a", "Hugo", "Chlo\u{e9}", "Lucas", "Manon", "Nathan", "In\u{e8}s", "Louis", "Zo\u{e9}", "Jules", "Emma", "Rapha\u{eb}l", "Ana\u{ef}s", "Th\u{e9}o", "Sarah", "Mathis", "Jade", "Ga\u{eb}l", "Lina"]

@@ -19,6 +19,17 @@ public enum Subprocess {
         public var description: String { "\(name) was not found on PATH. \(hint)" }
     }
 
+    /// Where Debian installs PostgreSQL's server tools (initdb, pg_ctl, pgbench), outside PATH; newest first.
+    public static func postgresToolDirectories() -> [String] {
+        #if os(Linux)
+        let base = "/usr/lib/postgresql"
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []
+        return versions.compactMap(Int.init).sorted(by: >).map { "\(base)/\($0)/bin" }
+        #else
+        return []
+        #endif
+    }
+
     /// The full path of an executable on PATH (plus `extraDirectories`), or nil.
     public static func find(_ name: String, extraDirectories: [String] = [], environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
         #if os(Windows)
@@ -97,5 +108,40 @@ public enum Subprocess {
     ) async throws -> Result {
         guard let path = find(name, extraDirectories: extraDirectories) else { throw NotFound(name: name, hint: hint) }
         return try await run(path, arguments, environment: environment, input: input)
+    }
+
+    /// A long-running child (a server under load): output appended to `logFile`, stopped with SIGTERM.
+    public final class Launched: Sendable {
+        private let process: Process
+        public var processIdentifier: Int32 { process.processIdentifier }
+
+        init(process: Process) { self.process = process }
+
+        public var isRunning: Bool { process.isRunning }
+
+        /// Sends SIGTERM and waits (at most `timeout`) for the exit; returns the exit status, or nil.
+        @discardableResult
+        public func stop(timeout: Duration = .seconds(10)) async -> Int32? {
+            if process.isRunning { process.terminate() }
+            let deadline = ContinuousClock.now.advanced(by: timeout)
+            while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+            return process.isRunning ? nil : process.terminationStatus
+        }
+    }
+
+    /// Starts `executable` and returns at once.
+    public static func launch(_ executable: String, _ arguments: [String], environment: [String: String], logFile: URL) throws -> Launched {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = environment
+        if !FileManager.default.fileExists(atPath: logFile.path) { _ = FileManager.default.createFile(atPath: logFile.path, contents: nil) }
+        let log = try FileHandle(forWritingTo: logFile)
+        log.seekToEndOfFile()
+        process.standardOutput = log
+        process.standardError = log
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return Launched(process: process)
     }
 }

@@ -10,15 +10,7 @@ import Glibc
 /// system user that Debian's package creates, and the data folder is handed to that user.
 enum PlatformShim {
     /// Debian installs PostgreSQL's server tools outside PATH.
-    static func postgresDirectories() -> [String] {
-        #if os(Linux)
-        let base = "/usr/lib/postgresql"
-        let versions = (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []
-        return versions.compactMap(Int.init).sorted(by: >).map { "\(base)/\($0)/bin" }
-        #else
-        return []
-        #endif
-    }
+    static func postgresDirectories() -> [String] { Subprocess.postgresToolDirectories() }
 
     static var isRoot: Bool {
         #if os(Linux)

@@ -1,0 +1,189 @@
+import Domain
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Drives the load scripts against live servers, measures the machine's own limits beside them (the
+/// static route, the raw SQL through pgbench) and checks the budgets.
+public struct LoadRunner: Sendable {
+    /// The servers under load: one with the read cache, one without (same database).
+    public struct Targets: Sendable {
+        public var cachedURL: String
+        public var uncachedURL: String
+        public var email: String
+        public var password: String
+        public init(cachedURL: String, uncachedURL: String, email: String, password: String) {
+            self.cachedURL = cachedURL
+            self.uncachedURL = uncachedURL
+            self.email = email
+            self.password = password
+        }
+    }
+
+    public var budgets: LoadBudgets
+    public var scripts: URL
+    public var database: DatabaseConfiguration
+    public var logger: Logger
+
+    public init(budgets: LoadBudgets, scripts: URL, database: DatabaseConfiguration, logger: Logger) {
+        self.budgets = budgets
+        self.scripts = scripts
+        self.database = database
+        self.logger = logger
+    }
+
+    public func run(_ targets: Targets, dataset: LoadDataset, progress: @Sendable (String) -> Void = { _ in }) async throws -> LoadReport {
+        let token = try await Self.login(targets.cachedURL, email: targets.email, password: targets.password)
+        let slots = FileManager.default.temporaryDirectory.appendingPathComponent("crewplan-slots-\(UUID().uuidString).json")
+        let encoder = JSONEncoder()
+        try encoder.encode(dataset).write(to: slots)
+        defer { try? FileManager.default.removeItem(at: slots) }
+        let from = ISO8601DateFormatter().string(from: dataset.weekStart.startInstant(in: TimeZone(identifier: "UTC")!))
+        let to = ISO8601DateFormatter().string(from: dataset.weekStart.adding(days: 7).startInstant(in: TimeZone(identifier: "UTC")!))
+        let common = [
+            "TOKEN": token, "TEAM_ID": dataset.teamID.uuidString, "SITE_ID": dataset.siteID.uuidString,
+            "WEEK_START": dataset.weekStart.description, "WEEK_FROM": from, "WEEK_TO": to, "SLOTS_FILE": slots.path,
+            "EMAIL": targets.email, "PASSWORD": targets.password,
+        ]
+        let seconds = budgets.run.durationSeconds
+        var measurements: [LoadReport.Measurement] = []
+        func measure(_ endpoint: String, _ mode: LoadReport.Mode, url: String, vus: Int) async throws {
+            progress("\(endpoint) (\(mode.rawValue), \(vus) connections, \(seconds) s)")
+            var env = common
+            env["BASE_URL"] = url
+            let result = try await K6.run(script: scripts.appendingPathComponent("\(endpoint).js"), vus: vus, durationSeconds: seconds, environment: env)
+            measurements.append(.init(endpoint: endpoint, mode: mode, vus: vus, result: result))
+        }
+        let vus = budgets.run.vus
+        try await measure("static", .baseline, url: targets.cachedURL, vus: vus)
+        for endpoint in ["planning_week", "employees", "shifts"] {
+            let endpointVUs = budgets.endpoints[endpoint]?.vus ?? vus
+            try await measure(endpoint, .cached, url: targets.cachedURL, vus: endpointVUs)
+            try await measure(endpoint, .uncached, url: targets.uncachedURL, vus: endpointVUs)
+        }
+        try await measure("planning_week", .uncachedSingle, url: targets.uncachedURL, vus: 1)
+        try await measure("shift_create", .write, url: targets.cachedURL, vus: budgets.endpoints["shift_create"]?.vus ?? vus)
+        try await measure("login", .write, url: targets.cachedURL, vus: budgets.endpoints["login"]?.vus ?? vus)
+        progress("raw SQL of the planning week (pgbench, one connection)")
+        let sql = try await Self.pgbench(dataset.planningWeekSQL, database: database, seconds: max(3, seconds / 2))
+        return LoadReport(budgets: budgets, dataset: dataset, measurements: measurements, planningWeekSQLMilliseconds: sql)
+    }
+
+    /// Average latency of one transaction of `sql`, from pgbench on one connection.
+    public static func pgbench(_ sql: String, database: DatabaseConfiguration, seconds: Int) async throws -> Double {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("crewplan-pgbench-\(UUID().uuidString).sql")
+        try Data(sql.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        var env = ProcessInfo.processInfo.environment
+        if let password = database.password { env["PGPASSWORD"] = password }
+        let run = try await Subprocess.run(
+            tool: "pgbench",
+            ["-n", "-c", "1", "-T", String(seconds), "-f", file.path, "-h", database.host, "-p", String(database.port), "-U", database.username, database.database],
+            hint: "pgbench comes with Debian's postgresql package.", extraDirectories: Subprocess.postgresToolDirectories(), environment: env)
+        guard run.status == 0,
+            let line = run.output.split(separator: "\n").first(where: { $0.hasPrefix("latency average") }),
+            let value = line.split(separator: "=").last?.split(separator: " ").first.flatMap({ Double($0) })
+        else { throw DomainError(.unavailable, "pgbench failed (exit \(run.status)): \(run.error.suffix(400))") }
+        return value
+    }
+
+    /// An access token for the load scripts.
+    public static func login(_ baseURL: String, email: String, password: String) async throws -> String {
+        var request = URLRequest(url: URL(string: "\(baseURL)/api/v1/auth/login")!)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = try JSONSerialization.data(withJSONObject: ["email": email, "password": password])
+        let (data, _) = try await URLSession.shared.data(for: request)
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let token = object["access_token"] as? String else {
+            throw DomainError(.unavailable, "login at \(baseURL) failed: \(String(decoding: data.prefix(300), as: UTF8.self))")
+        }
+        return token
+    }
+
+    /// Waits until `baseURL/health` answers 200.
+    public static func waitUntilHealthy(_ baseURL: String, timeout: Duration = .seconds(30)) async throws {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while ContinuousClock.now < deadline {
+            var request = URLRequest(url: URL(string: "\(baseURL)/health")!)
+            request.timeoutInterval = 1
+            if let (_, response) = try? await URLSession.shared.data(for: request), (response as? HTTPURLResponse)?.statusCode == 200 { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw DomainError(.unavailable, "\(baseURL) did not become healthy within \(timeout)")
+    }
+
+    /// A TCP port free on 127.0.0.1 right now (the OS picks it).
+    public static func freePort() async throws -> Int {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
+        let port = channel.localAddress?.port ?? 0
+        try await channel.close()
+        return port
+    }
+}
+
+extension LoadRunner {
+    /// Starts `crewplan-server` from `binary` on a free port and waits until it is healthy; its output
+    /// goes to `log`. `environment` adds to (and overrides) this process's.
+    public static func startServer(binary: URL, environment: [String: String], log: URL) async throws -> (Subprocess.Launched, String) {
+        let port = try await freePort()
+        var env = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        env["CREWPLAN_HOST"] = "127.0.0.1"
+        env["CREWPLAN_PORT"] = String(port)
+        let server = try Subprocess.launch(binary.path, [], environment: env, logFile: log)
+        let url = "http://127.0.0.1:\(port)"
+        do {
+            try await waitUntilHealthy(url)
+        } catch {
+            await server.stop()
+            throw DomainError(.unavailable, "crewplan-server did not start (see \(log.path)): \(error)")
+        }
+        return (server, url)
+    }
+}
+
+extension LoadRunner {
+    /// The whole run against servers of our own: starts `crewplan-server` twice (read cache on and
+    /// off) with `environment`, measures, stops them, and writes the JSON and Markdown reports.
+    public func runWithServers(
+        server: URL, environment: [String: String], credentials: (email: String, password: String), dataset: LoadDataset,
+        report: URL, progress: @Sendable (String) -> Void = { _ in }
+    ) async throws -> LoadReport {
+        let folder = report.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let (cached, cachedURL) = try await Self.startServer(
+            binary: server, environment: environment.merging(["CREWPLAN_CACHE": "on"]) { $1 },
+            log: folder.appendingPathComponent("load-server-cached.log"))
+        let uncached: Subprocess.Launched
+        let uncachedURL: String
+        do {
+            (uncached, uncachedURL) = try await Self.startServer(
+                binary: server, environment: environment.merging(["CREWPLAN_CACHE": "off"]) { $1 },
+                log: folder.appendingPathComponent("load-server-uncached.log"))
+        } catch {
+            await cached.stop()
+            throw error
+        }
+        let result: LoadReport
+        do {
+            result = try await run(
+                .init(cachedURL: cachedURL, uncachedURL: uncachedURL, email: credentials.email, password: credentials.password),
+                dataset: dataset, progress: progress)
+        } catch {
+            await cached.stop()
+            await uncached.stop()
+            throw error
+        }
+        await cached.stop()
+        await uncached.stop()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        try encoder.encode(result).write(to: report)
+        try Data(result.markdown.utf8).write(to: report.deletingPathExtension().appendingPathExtension("md"))
+        return result
+    }
+}
