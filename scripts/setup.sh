@@ -7,9 +7,9 @@ source scripts/lib.sh
 
 install_packages
 require_swift
-log "building (debug)"
-swift build
-BIN=$(swift build --show-bin-path)
+log "building (release)"
+swift build -c release
+BIN=$(swift build -c release --show-bin-path)
 
 log "starting PostgreSQL and Redis under .data/"
 "$BIN/crewplan" dev up

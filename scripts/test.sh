@@ -6,11 +6,14 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 install_packages
+install_k6
 require_swift
 
-log "building (debug, with tests)"
-swift build --build-tests
-BIN=$(swift build --show-bin-path)
+# One release build serves the tests, the gates and the load run (perf figures from a debug build mean
+# nothing); setup.sh builds the same configuration, so running both builds once.
+log "building (release, with tests)"
+swift build -c release --build-tests
+BIN=$(swift build -c release --show-bin-path)
 
 PG_PORT=$(free_port)
 REDIS_PORT=$(free_port)
@@ -30,7 +33,7 @@ export CREWPLAN_BIN_DIR="$BIN"
 
 status=0
 log "swift test"
-swift test --skip-build --disable-xctest 2>&1 | tee .data/swift-test.log || status=$?
+swift test -c release --skip-build --disable-xctest 2>&1 | tee .data/swift-test.log || status=$?
 
 log "gates"
 "$BIN/crewplan-gate" run --report .data/gates-report.json || status=$?

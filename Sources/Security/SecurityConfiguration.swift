@@ -14,6 +14,10 @@ public struct SecurityConfiguration: Sendable {
     /// Failed logins per client address allowed in ``addressWindow``.
     public var addressFailureLimit: Int
     public var addressWindow: Duration
+    /// How long an instance trusts a session it has checked before asking PostgreSQL again. A revocation
+    /// (logout, refresh-token reuse) is seen at once by the instance that made it and within this delay by
+    /// the others; zero checks on every request.
+    public var sessionRecheck: Duration = .seconds(5)
 
     public init(
         jwtSecret: [UInt8], accessTokenLifetime: Duration = .seconds(15 * 60), refreshTokenLifetime: Duration = .seconds(30 * 24 * 3600),
@@ -29,8 +33,20 @@ public struct SecurityConfiguration: Sendable {
         self.addressWindow = addressWindow
     }
 
-    /// Reads the secret from `CREWPLAN_JWT_SECRET`, else from the file named by `CREWPLAN_JWT_KEY_FILE`.
+    /// Reads the secret from `CREWPLAN_JWT_SECRET`, else from the file named by `CREWPLAN_JWT_KEY_FILE`, and
+    /// `CREWPLAN_SESSION_RECHECK_SECONDS` (0-60, default 5).
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment, keyFile: String? = nil) throws -> SecurityConfiguration {
+        var configuration = try secretFromEnvironment(env, keyFile: keyFile)
+        if let text = env["CREWPLAN_SESSION_RECHECK_SECONDS"] {
+            guard let seconds = Int(text), (0...60).contains(seconds) else {
+                throw SecurityError(.invalidConfiguration, "CREWPLAN_SESSION_RECHECK_SECONDS must be between 0 and 60")
+            }
+            configuration.sessionRecheck = .seconds(seconds)
+        }
+        return configuration
+    }
+
+    static func secretFromEnvironment(_ env: [String: String], keyFile: String?) throws -> SecurityConfiguration {
         if let path = keyFile ?? env["CREWPLAN_JWT_KEY_FILE"] {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw SecurityError(.invalidConfiguration, "cannot read the JWT key file \(path)")

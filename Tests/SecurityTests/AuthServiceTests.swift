@@ -122,6 +122,32 @@ import Testing
         _ = try await auth.login(email: t.adminEmail, password: t.password, address: "10.4.4.4")
     }
 
+    /// Two instances (blue and green) share sessions: a logout on one is refused there at once and on the
+    /// other once its recheck delay has passed; with a zero delay, at once everywhere.
+    @Test func aRevocationReachesOtherInstancesWithinTheRecheckDelay() async throws {
+        let db = try await TestEnvironment.database()
+        let t = try await TenantFixture.make(db)
+        var configuration = TestEnvironment.security
+        configuration.sessionRecheck = .milliseconds(600)
+        let blue = await AuthService(database: db, configuration: configuration, logger: TestEnvironment.logger)
+        let green = await AuthService(database: db, configuration: configuration, logger: TestEnvironment.logger)
+        let pair = try await blue.login(email: t.adminEmail, password: t.password, address: "127.0.0.1")
+        _ = try await green.authenticate(accessToken: pair.accessToken)
+        try await blue.logout(refreshToken: pair.refreshToken)
+        await #expect(throws: SecurityError.self) { try await blue.authenticate(accessToken: pair.accessToken) }
+        try await Task.sleep(for: .milliseconds(700))
+        await #expect(throws: SecurityError.self) { try await green.authenticate(accessToken: pair.accessToken) }
+
+        configuration.sessionRecheck = .zero
+        let strictBlue = await AuthService(database: db, configuration: configuration, logger: TestEnvironment.logger)
+        let strictGreen = await AuthService(database: db, configuration: configuration, logger: TestEnvironment.logger)
+        let second = try await strictBlue.login(email: t.adminEmail, password: t.password, address: "127.0.0.1")
+        _ = try await strictGreen.authenticate(accessToken: second.accessToken)
+        try await strictBlue.logout(refreshToken: second.refreshToken)
+        await #expect(throws: SecurityError.self) { try await strictGreen.authenticate(accessToken: second.accessToken) }
+        #expect(throws: SecurityError.self) { try SecurityConfiguration.fromEnvironment(["CREWPLAN_JWT_SECRET": String(repeating: "s", count: 40), "CREWPLAN_SESSION_RECHECK_SECONDS": "600"]) }
+    }
+
     @Test func weakPasswordsAreRefusedAtCreation() async throws {
         let db = try await TestEnvironment.database()
         let t = try await TenantFixture.make(db)

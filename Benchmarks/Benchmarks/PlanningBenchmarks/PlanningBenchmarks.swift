@@ -1,6 +1,7 @@
 import Benchmark
 import Domain
 import Foundation
+import Perf
 
 /// A realistic week for one site: 200 employees, five 8 h shifts each, a few of them breaking rules,
 /// so the rule engine does its full work. Built once, outside the measured loop.
@@ -71,6 +72,37 @@ let benchmarks: @Sendable () -> Void = {
         }
     } setup: {
         WeekFixture(employeeCount: 200)
+    }
+
+    Benchmark("RuleEngine week of 200 employees") { benchmark, fixture in
+        let engine = RuleEngine(rules: fixture.organization.rules, timeZone: fixture.organization.zone)
+        var byEmployee: [UUID: [Shift]] = [:]
+        for shift in fixture.shifts { byEmployee[shift.employeeID, default: []].append(shift) }
+        for _ in benchmark.scaledIterations {
+            for employee in fixture.employees {
+                blackHole(engine.evaluate(byEmployee[employee.id] ?? [], context: .init(employee: employee, missions: fixture.missions)))
+            }
+        }
+    } setup: {
+        WeekFixture(employeeCount: 200)
+    }
+
+    Benchmark("Cache key of a list request") { benchmark in
+        let scope = AccessScope.units(sites: [UUID(), UUID()], teams: [UUID()])
+        let query = "active=true&limit=100&q=mar&site_id=\(UUID().uuidString)"
+        for _ in benchmark.scaledIterations {
+            blackHole(ReadCache.digest("\(query)|\(scope.cacheKey)"))
+        }
+    }
+
+    Benchmark("Cache entry round trip of a planning week (encode, store text, load)") { benchmark, week in
+        let encoder = JSONEncoder()
+        for _ in benchmark.scaledIterations {
+            let stored = String(decoding: try encoder.encode(week), as: UTF8.self)
+            blackHole(Data(stored.utf8))
+        }
+    } setup: {
+        WeekFixture(employeeCount: 50).assemble()
     }
 
     Benchmark("PlanningWeek JSON encoding 200 employees") { benchmark, week in

@@ -12,7 +12,7 @@ enum GateCatalog {
         var thresholds: [String: [String: Double]]
     }
 
-    static let names: Set<String> = ["ascii", "migrations", "openapi"]
+    static let names: Set<String> = ["ascii", "migrations", "openapi", "perf"]
 
     static func run(_ name: String, context: Context) async -> GateResult {
         let start = ContinuousClock.now
@@ -21,6 +21,7 @@ enum GateCatalog {
             switch name {
             case "ascii": result = try await ascii(context)
             case "migrations": result = try await migrations(context)
+            case "perf": result = try await perf(context)
             default: result = try await openapi()
             }
         } catch {
@@ -58,5 +59,34 @@ enum GateCatalog {
             problems.append("the document is not valid JSON: \(error)")
         }
         return GateResult(name: "openapi", passed: problems.isEmpty, summary: "\(registered.count) routes registered, \(documented.count) documented", details: problems)
+    }
+
+    /// Runs `crewplan load run` (the operators' command, beside this executable) and reads its report.
+    static func perf(_ context: Context) async throws -> GateResult {
+        let options = context.thresholds["perf"] ?? [:]
+        let report = context.root.appendingPathComponent(".data/load-report.json")
+        var arguments = [
+            "load", "run", "--json", "--report", report.path,
+            "--budgets", context.root.appendingPathComponent("load/budgets.yaml").path,
+            "--scripts", context.root.appendingPathComponent("load").path,
+        ]
+        if let databaseURL = context.databaseURL { arguments += ["--database-url", databaseURL] }
+        for (option, key) in [("--duration", "duration_seconds"), ("--employees", "employees"), ("--weeks", "weeks")] {
+            if let value = options[key] { arguments += [option, String(Int(value))] }
+        }
+        let folder = Bundle.main.executableURL?.deletingLastPathComponent() ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let run = try await Subprocess.run(folder.appendingPathComponent("crewplan").path, arguments)
+        guard let data = try? Data(contentsOf: report), run.status == 0 || run.status == 1 else {
+            return GateResult(name: "perf", passed: false, summary: "crewplan load run failed (exit \(run.status))", details: [String(run.error.suffix(600)), String(run.output.suffix(600))])
+        }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        let load = try decoder.decode(LoadReport.self, from: data)
+        let cached = load.measurements.filter { $0.mode == .cached }.map { "\($0.endpoint) p95 \(String(format: "%.1f", $0.result.p95Milliseconds)) ms" }
+        let failed = load.checks.filter { !$0.passed }.map { "\($0.name): \(String(format: "%.2f", $0.actual)) against \(String(format: "%.2f", $0.limit))" }
+        return GateResult(
+            name: "perf", passed: load.passed && run.status == 0,
+            summary: "\(load.checks.count - failed.count)/\(load.checks.count) budgets met; cached: \(cached.joined(separator: ", ")); report \(report.deletingPathExtension().path).md",
+            details: failed)
     }
 }

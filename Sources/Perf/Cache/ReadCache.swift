@@ -81,9 +81,17 @@ public final class ReadCache: ChangeObserver, Sendable {
         let started = clock.now
         let entryKey: String
         do {
-            let generation = try await generation(of: organizationID)
-            entryKey = "\(configuration.namespace):\(organizationID.uuidString):\(generation):\(kind.rawValue):\(Self.digest(key))"
-            if case .string(let cached) = try await redis.command(["GET", entryKey]) {
+            // One round trip: the epoch and generation tokens (created on first use), and the entry.
+            let reply = try await redis.command([
+                "EVAL", Self.lookupScript, "2", epochKey, generationKey(organizationID),
+                "\(configuration.namespace):\(organizationID.uuidString):", ":\(kind.rawValue):\(Self.digest(key))",
+                Self.token(), Self.token(),
+            ])
+            guard case .array(let parts) = reply, parts.count == 2, case .string(let resolved) = parts[0] else {
+                throw DomainError(.unavailable, "redis: unexpected reply to the lookup script")
+            }
+            entryKey = resolved
+            if case .string(let cached) = parts[1] {
                 kindMetrics.latency.recordInterval(since: started, clock: clock)
                 kindMetrics.hits.increment()
                 statistics.record(kind, .hit)
@@ -201,28 +209,22 @@ public final class ReadCache: ChangeObserver, Sendable {
         "\(configuration.namespace):\(organizationID.uuidString):gen"
     }
 
-    /// The epoch and the organisation's generation, created on first use.
-    private func generation(of organizationID: UUID) async throws -> String {
-        guard let redis else { return "" }
-        let keys = [epochKey, generationKey(organizationID)]
-        guard case .array(let values) = try await redis.command(["MGET"] + keys), values.count == 2 else {
-            throw DomainError(.unavailable, "redis: unexpected MGET reply")
-        }
-        var tokens: [String] = []
-        for (key, value) in zip(keys, values) {
-            if case .string(let token) = value {
-                tokens.append(token)
-            } else {
-                // First use, or evicted: a fresh random token (NX: the first writer wins), then read it back.
-                _ = try await redis.command(["SET", key, Self.token(), "NX"])
-                guard case .string(let token) = try await redis.command(["GET", key]) else {
-                    throw DomainError(.unavailable, "redis: generation vanished")
-                }
-                tokens.append(token)
-            }
-        }
-        return tokens.joined(separator: ".")
-    }
+    /// Reads the epoch and the organisation's generation (a fresh random token, NX so the first writer
+    /// wins, when missing or evicted), builds the entry key from them and returns it with the entry.
+    static let lookupScript = """
+        local function token(key, fresh)
+          local value = redis.call('GET', key)
+          if not value then
+            redis.call('SET', key, fresh, 'NX')
+            value = redis.call('GET', key)
+          end
+          return value
+        end
+        local entry = ARGV[1] .. token(KEYS[1], ARGV[3]) .. '.' .. token(KEYS[2], ARGV[4]) .. ARGV[2]
+        local cached = redis.call('GET', entry)
+        if not cached then cached = false end
+        return {entry, cached}
+        """
 
     /// Whether reads of this organisation may use Redis now; retries a pending invalidation.
     private func usable(_ organizationID: UUID) async -> Bool {
@@ -280,7 +282,7 @@ public final class ReadCache: ChangeObserver, Sendable {
     }
 
     /// Keys stay short and free of user text: SHA-256 of the request's parameters, 128 bits.
-    static func digest(_ key: String) -> String {
+    public static func digest(_ key: String) -> String {
         SHA256.hash(data: Data(key.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -28,6 +28,7 @@ public struct AuthService: Sendable {
     let configuration: SecurityConfiguration
     let audit: AuditLog
     let logger: Logger
+    let checkedSessions: CheckedSessions
     /// A valid bcrypt hash verified when the email is unknown, so timing does not reveal accounts.
     static let decoyHash = Bcrypt.hash("crewplan-decoy-password", cost: 12)
 
@@ -38,6 +39,7 @@ public struct AuthService: Sendable {
         self.hasher = PasswordHasher(cost: configuration.bcryptCost)
         self.audit = AuditLog(database: database)
         self.logger = logger
+        self.checkedSessions = CheckedSessions(lifetime: configuration.sessionRecheck)
     }
 
     public func createUser(organizationID: UUID, _ user: UserAdmin.NewUser) async throws -> UserAccount {
@@ -110,6 +112,7 @@ public struct AuthService: Sendable {
             }
             if row.2 != nil {
                 try await tx.query("UPDATE sessions SET revoked_at = now() WHERE id = \(row.0)", logger: logger)
+                checkedSessions.forget(row.0)
                 try await tx.query(
                     "INSERT INTO audit_log (org_id, actor_id, action, target) VALUES (\(row.5), \(row.4), 'session.reuse_detected', \(row.0.uuidString))",
                     logger: logger)
@@ -122,6 +125,7 @@ public struct AuthService: Sendable {
 
     /// Revokes the session of a refresh token or of an authenticated principal.
     public func logout(sessionID: UUID) async throws {
+        checkedSessions.forget(sessionID)
         try await database.withConnection { c in
             try await c.query("UPDATE sessions SET revoked_at = now() WHERE id = \(sessionID) AND revoked_at IS NULL", logger: logger)
         }
@@ -139,6 +143,11 @@ public struct AuthService: Sendable {
     /// The principal behind an access token; `unauthorized` unless the token verifies and its session is live.
     public func authenticate(accessToken: String) async throws -> Principal {
         let claims = try await tokens.verify(accessToken)
+        if let principal = checkedSessions.principal(for: claims.sessionID), principal.userID == claims.userID,
+            principal.organizationID == claims.organizationID
+        {
+            return principal
+        }
         let rows = try await database.withConnection { c in
             try await c.query(
                 """
@@ -149,9 +158,11 @@ public struct AuthService: Sendable {
             ).decode((String, UUID?, [UUID], [UUID], String, String?).self).collect()
         }
         guard let row = rows.first, let role = Role(rawValue: row.0) else { throw SecurityError(.unauthorized, "session revoked or unknown") }
-        return Principal(
+        let principal = Principal(
             userID: claims.userID, organizationID: claims.organizationID, role: role, employeeID: row.1, siteIDs: Set(row.2),
             teamIDs: Set(row.3), sessionID: claims.sessionID, email: row.4, locale: row.5)
+        checkedSessions.remember(principal)
+        return principal
     }
 
     // MARK: - internals
