@@ -2,7 +2,7 @@ import CrewplanTestSupport
 import Domain
 import Foundation
 import PostgresNIO
-@testable import Security
+import Security
 import Testing
 
 /// Accounts and sessions against a real PostgreSQL.

@@ -12,6 +12,19 @@ public enum K6 {
         public var maxMilliseconds: Double
         public var errorRate: Double
 
+        public init(
+            requests: Int, rps: Double, p50Milliseconds: Double, p95Milliseconds: Double, p99Milliseconds: Double, maxMilliseconds: Double,
+            errorRate: Double
+        ) {
+            self.requests = requests
+            self.rps = rps
+            self.p50Milliseconds = p50Milliseconds
+            self.p95Milliseconds = p95Milliseconds
+            self.p99Milliseconds = p99Milliseconds
+            self.maxMilliseconds = maxMilliseconds
+            self.errorRate = errorRate
+        }
+
         enum CodingKeys: String, CodingKey {
             case requests, rps
             case p50Milliseconds = "p50_ms"

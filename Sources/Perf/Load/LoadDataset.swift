@@ -27,6 +27,21 @@ public struct LoadDataset: Sendable, Codable {
     public var shifts: Int
     public var slots: [Slot]
 
+    public init(
+        organizationID: UUID, teamID: UUID, teamEmployees: Int, siteID: UUID, weekStart: LocalDate, firstFreeMonday: LocalDate,
+        employees: Int, shifts: Int, slots: [Slot]
+    ) {
+        self.organizationID = organizationID
+        self.teamID = teamID
+        self.teamEmployees = teamEmployees
+        self.siteID = siteID
+        self.weekStart = weekStart
+        self.firstFreeMonday = firstFreeMonday
+        self.employees = employees
+        self.shifts = shifts
+        self.slots = slots
+    }
+
     enum CodingKeys: String, CodingKey {
         case slots = "employees_slots"
         case employees, shifts

@@ -13,6 +13,12 @@ public struct LoadReport: Sendable, Codable {
         public var mode: Mode
         public var vus: Int
         public var result: K6.Result
+        public init(endpoint: String, mode: Mode, vus: Int, result: K6.Result) {
+            self.endpoint = endpoint
+            self.mode = mode
+            self.vus = vus
+            self.result = result
+        }
     }
 
     public struct Check: Sendable, Codable {

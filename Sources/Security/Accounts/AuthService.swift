@@ -142,12 +142,8 @@ public struct AuthService: Sendable {
 
     /// The principal behind an access token; `unauthorized` unless the token verifies and its session is live.
     public func authenticate(accessToken: String) async throws -> Principal {
+        if let principal = checkedSessions.principal(for: accessToken) { return principal }
         let claims = try await tokens.verify(accessToken)
-        if let principal = checkedSessions.principal(for: claims.sessionID), principal.userID == claims.userID,
-            principal.organizationID == claims.organizationID
-        {
-            return principal
-        }
         let rows = try await database.withConnection { c in
             try await c.query(
                 """
@@ -161,7 +157,7 @@ public struct AuthService: Sendable {
         let principal = Principal(
             userID: claims.userID, organizationID: claims.organizationID, role: role, employeeID: row.1, siteIDs: Set(row.2),
             teamIDs: Set(row.3), sessionID: claims.sessionID, email: row.4, locale: row.5)
-        checkedSessions.remember(principal)
+        checkedSessions.remember(principal, token: accessToken, expires: claims.expires)
         return principal
     }
 

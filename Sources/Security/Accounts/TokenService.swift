@@ -30,7 +30,8 @@ public struct TokenService: Sendable {
         await keys.add(hmac: HMACKey(from: configuration.jwtSecret), digestAlgorithm: .sha256, kid: "crewplan-1")
     }
 
-    func sign(userID: UUID, organizationID: UUID, sessionID: UUID, role: String, now: Date = Date()) async throws -> String {
+    /// Signs an access token for a session (issued at `now`, valid for the configured lifetime).
+    public func sign(userID: UUID, organizationID: UUID, sessionID: UUID, role: String, now: Date = Date()) async throws -> String {
         let lifetime = TimeInterval(configuration.accessTokenLifetime.components.seconds)
         let claims = AccessClaims(
             sub: .init(value: userID.uuidString), org: organizationID.uuidString, sid: sessionID.uuidString, role: role,
@@ -39,7 +40,7 @@ public struct TokenService: Sendable {
     }
 
     /// The verified claims, or `unauthorized` for a missing, malformed, tampered or expired token.
-    func verify(_ token: String) async throws(SecurityError) -> (userID: UUID, organizationID: UUID, sessionID: UUID) {
+    func verify(_ token: String) async throws(SecurityError) -> (userID: UUID, organizationID: UUID, sessionID: UUID, expires: Date) {
         guard token.utf8.count < 4096 else { throw SecurityError(.unauthorized, "invalid token") }
         let claims: AccessClaims
         do {
@@ -50,7 +51,7 @@ public struct TokenService: Sendable {
         guard let user = UUID(uuidString: claims.sub.value), let org = UUID(uuidString: claims.org), let sid = UUID(uuidString: claims.sid) else {
             throw SecurityError(.unauthorized, "invalid token")
         }
-        return (user, org, sid)
+        return (user, org, sid, claims.exp.value)
     }
 
     /// A new opaque refresh token (256 random bits) and the hash stored for it.

@@ -1,0 +1,65 @@
+import Domain
+import Foundation
+import Perf
+import Testing
+
+/// The budgets file and the verdicts of a load run.
+@Suite struct LoadBudgetTests {
+    static var root: URL { URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent() }
+
+    static func result(p95: Double, rps: Double, errors: Double = 0) -> K6.Result {
+        K6.Result(requests: 1000, rps: rps, p50Milliseconds: p95 / 2, p95Milliseconds: p95, p99Milliseconds: p95 * 1.2, maxMilliseconds: p95 * 2, errorRate: errors)
+    }
+
+    static let dataset = LoadDataset(
+        organizationID: UUID(), teamID: UUID(), teamEmployees: 50, siteID: UUID(), weekStart: LocalDate("2026-11-23")!,
+        firstFreeMonday: LocalDate("2027-02-15")!, employees: 2000, shifts: 110_000, slots: [])
+
+    @Test func theCommittedBudgetsCoverEveryEndpoint() throws {
+        let budgets = try LoadBudgets.load(from: Self.root.appendingPathComponent("load/budgets.yaml"))
+        #expect(Set(budgets.endpoints.keys) == Set(LoadBudgets.knownEndpoints))
+        for endpoint in LoadBudgets.knownEndpoints {
+            #expect(FileManager.default.fileExists(atPath: Self.root.appendingPathComponent("load/\(endpoint).js").path), "load/\(endpoint).js")
+        }
+    }
+
+    @Test func aBudgetFileNamingAnUnknownEndpointIsRefused() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("budgets-\(UUID().uuidString).yaml")
+        defer { try? FileManager.default.removeItem(at: file) }
+        var text = try String(contentsOf: Self.root.appendingPathComponent("load/budgets.yaml"), encoding: .utf8)
+        text += "  teleport:\n    p95_ms: 1\n    p99_ms: 1\n    rps: 1\n    error_rate: 0\n"
+        try Data(text.utf8).write(to: file)
+        #expect(throws: DomainError.self) { try LoadBudgets.load(from: file) }
+    }
+
+    @Test func slowOrFailingEndpointsFailTheirChecksAndOnlyThose() throws {
+        let budgets = try LoadBudgets.load(from: Self.root.appendingPathComponent("load/budgets.yaml"))
+        var measurements: [LoadReport.Measurement] = [
+            .init(endpoint: "static", mode: .baseline, vus: 32, result: Self.result(p95: 5, rps: 9000)),
+            .init(endpoint: "planning_week", mode: .cached, vus: 32, result: Self.result(p95: 20, rps: 2000)),
+            .init(endpoint: "planning_week", mode: .uncached, vus: 32, result: Self.result(p95: 900, rps: 10)),
+            .init(endpoint: "planning_week", mode: .uncachedSingle, vus: 1, result: Self.result(p95: 10, rps: 60)),
+        ]
+        let good = LoadReport(budgets: budgets, dataset: Self.dataset, measurements: measurements, planningWeekSQLMilliseconds: 1)
+        #expect(good.passed, "\(good.checks.filter { !$0.passed })")
+        // Uncached figures carry no budget of their own: a slow uncached run fails nothing by itself.
+        #expect(!good.checks.contains { $0.name.contains("uncached") && !$0.name.contains("raw SQL") })
+
+        measurements[1] = .init(endpoint: "planning_week", mode: .cached, vus: 32, result: Self.result(p95: 400, rps: 2000, errors: 0.01))
+        let bad = LoadReport(budgets: budgets, dataset: Self.dataset, measurements: measurements, planningWeekSQLMilliseconds: 0.1)
+        #expect(!bad.passed)
+        let failed = Set(bad.checks.filter { !$0.passed }.map(\.name))
+        #expect(failed == ["planning_week p95 ms", "planning_week p99 ms", "planning_week error rate", "planning_week uncached p50 / raw SQL"])
+        #expect(bad.markdown.contains("| planning_week p95 ms | 75.00 | 400 | FAIL |"))
+    }
+
+    @Test func k6SummariesAreRead() throws {
+        let summary = """
+            {"metrics": {"http_req_duration": {"med": 2.5, "p(95)": 9.1, "p(99)": 12.0, "max": 40.2},
+                         "http_reqs": {"count": 5000, "rate": 1000.5}, "http_req_failed": {"passes": 0, "fails": 5000, "value": 0.002}}}
+            """
+        let result = try K6.parse(summary: Data(summary.utf8))
+        #expect(result == K6.Result(requests: 5000, rps: 1000.5, p50Milliseconds: 2.5, p95Milliseconds: 9.1, p99Milliseconds: 12, maxMilliseconds: 40.2, errorRate: 0.002))
+        #expect(throws: DomainError.self) { try K6.parse(summary: Data("{}".utf8)) }
+    }
+}
