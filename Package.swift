@@ -177,7 +177,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ResilienceTests",
-            dependencies: ["Resilience", "Domain", "Perf", "CrewplanTestSupport"],
+            dependencies: ["Resilience", "Domain", "Perf", "CrewplanTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -2,6 +2,7 @@ import CrewplanTestSupport
 import Domain
 import Foundation
 import Perf
+import PostgresNIO
 import Resilience
 import Testing
 
@@ -23,11 +24,24 @@ import Testing
 
         var dead = TestEnvironment.databaseConfiguration
         dead.port = 1
-        let report = try await Database.withRunning(dead, logger: TestEnvironment.logger) { database in
-            await HealthChecker(database: database, redis: nil, timeout: .seconds(1)).check()
+        // A server's pool keeps running while PostgreSQL is away; readiness says so within its deadline.
+        let database = Database(configuration: dead, logger: TestEnvironment.logger)
+        let report = await withTaskGroup(of: Void.self) { group in
+            group.addTask { await database.client.run() }
+            let report = await HealthChecker(database: database, redis: nil, timeout: .seconds(1)).check()
+            group.cancelAll()
+            return report
         }
         #expect(report.status == .unavailable)
         #expect(report.components[0].error != nil)
+        // A short-lived tool is told at once instead.
+        do {
+            try await Database.withRunning(dead, logger: TestEnvironment.logger) { _ in }
+            Issue.record("withRunning reached an unreachable server")
+        } catch let error as DomainError {
+            #expect(error.code == .unavailable)
+            #expect(error.message.contains("127.0.0.1:1"))
+        }
     }
 }
 
