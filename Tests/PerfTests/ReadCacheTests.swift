@@ -210,6 +210,13 @@ import Glibc
         #expect(try await cache.serverStatistics().entries["planning_week"] == 0)
     }
 
+    @Test func keysAreTheFirst128BitsOfSHA256InHex() {
+        // FIPS 180-2 test vector for "abc".
+        #expect(ReadCache.digest("abc") == "ba7816bf8f01cfea414140de5dae2223")
+        #expect(AccessScope.units(sites: [UUID(uuidString: "00000000-0000-0000-0000-000000000002")!, UUID(uuidString: "00000000-0000-0000-0000-000000000001")!], teams: []).cacheKey
+            == "u:00000000-0000-0000-0000-000000000001,00000000-0000-0000-0000-000000000002;")
+    }
+
     @Test func configurationComesFromTheEnvironment() throws {
         let config = try CacheConfiguration.fromEnvironment([
             "CREWPLAN_CACHE_TTL": "30", "CREWPLAN_CACHE_TTL_PLANNING_WEEK": "5", "CREWPLAN_CACHE_TIMEOUT_MS": "20",

@@ -283,7 +283,15 @@ public final class ReadCache: ChangeObserver, Sendable {
 
     /// Keys stay short and free of user text: SHA-256 of the request's parameters, 128 bits.
     public static func digest(_ key: String) -> String {
-        SHA256.hash(data: Data(key.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
+        // Hand-rolled hex: String(format:) per byte made this 30 us, on every cached request.
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(32)
+        for byte in SHA256.hash(data: Array(key.utf8)).prefix(16) {
+            out.append(hex[Int(byte >> 4)])
+            out.append(hex[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
