@@ -46,10 +46,16 @@ import Testing
         #expect(!good.checks.contains { $0.name.contains("uncached") && !$0.name.contains("raw SQL") })
 
         measurements[1] = .init(endpoint: "planning_week", mode: .cached, vus: 32, result: Self.result(p95: 400, rps: 2000, errors: 0.01))
+        // The same week costs 5 times less with fewer rows in the tables: the cost follows the table size.
+        measurements.append(.init(endpoint: "planning_week", mode: .uncachedSingleFewerRows, vus: 1, result: Self.result(p95: 2, rps: 300)))
         let bad = LoadReport(budgets: budgets, dataset: Self.dataset, measurements: measurements, planningWeekSQLMilliseconds: 0.1)
         #expect(!bad.passed)
         let failed = Set(bad.checks.filter { !$0.passed }.map(\.name))
-        #expect(failed == ["planning_week p95 ms", "planning_week p99 ms", "planning_week error rate", "planning_week uncached p50 / raw SQL"])
+        #expect(
+            failed == [
+                "planning_week p95 ms", "planning_week p99 ms", "planning_week error rate", "planning_week uncached p50 / raw SQL",
+                "planning_week uncached p50, all rows / one week of rows",
+            ])
         #expect(bad.markdown.contains("| planning_week p95 ms | 75.00 | 400 | FAIL |"))
     }
 

@@ -40,10 +40,15 @@ struct LoadCommand: AsyncParsableCommand {
             let password = "load-\(UUID().uuidString)"
             let options = DemoSeeder.Options(slug: "load", employees: budgets.dataset.employees, weeks: budgets.dataset.weeks, firstWeek: first, replace: true)
             let weeks = budgets.dataset.weeks
-            let (adminEmail, dataset) = try await db.withDatabase { database in
-                let summary = try await DemoSetup(database: database, logger: Output.logger).run(options, adminPassword: password, progress: progress)
+            // The same people with one week of shifts: the same week must cost the same (rows_growth).
+            let oneWeek = DemoSeeder.Options(slug: "load-1w", employees: options.employees, weeks: 1, firstWeek: first, replace: true)
+            let (adminEmail, dataset, fewerRows) = try await db.withDatabase { database in
+                let setup = DemoSetup(database: database, logger: Output.logger)
+                let summary = try await setup.run(options, adminPassword: password, progress: progress)
                 let dataset = try await LoadDataset.describe(database: database, organizationID: summary.organizationID, firstWeek: first, weeks: weeks)
-                return (summary.adminEmail, dataset)
+                let small = try await setup.run(oneWeek, adminPassword: password, progress: progress)
+                let smallDataset = try await LoadDataset.describe(database: database, organizationID: small.organizationID, firstWeek: first, weeks: 1)
+                return (summary.adminEmail, dataset, LoadRunner.FewerRows(dataset: smallDataset, email: small.adminEmail, password: password))
             }
             let databaseConfiguration = try db.configuration()
             var environment = [
@@ -54,7 +59,7 @@ struct LoadCommand: AsyncParsableCommand {
             let runner = LoadRunner(budgets: budgets, scripts: URL(fileURLWithPath: scripts), database: databaseConfiguration, logger: Output.logger)
             return try await runner.runWithServers(
                 server: Output.sibling("crewplan-server"), environment: environment, credentials: (adminEmail, password), dataset: dataset,
-                report: URL(fileURLWithPath: report), progress: progress)
+                fewerRows: fewerRows, report: URL(fileURLWithPath: report), progress: progress)
         }
     }
 }

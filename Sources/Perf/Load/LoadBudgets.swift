@@ -31,6 +31,9 @@ public struct LoadBudgets: Sendable, Codable, Equatable {
         public var cachedToStaticRPS: Double?
         /// Uncached latency (one connection) over the raw SQL's, at most.
         public var uncachedToSQL: Double?
+        /// Uncached latency with every seeded week over the same with one week of rows, at most: the
+        /// cost must follow what is shown, not the size of the tables.
+        public var rowsGrowth: Double?
 
         enum CodingKeys: String, CodingKey {
             case vus, rps
@@ -39,6 +42,7 @@ public struct LoadBudgets: Sendable, Codable, Equatable {
             case errorRate = "error_rate"
             case cachedToStaticRPS = "cached_to_static_rps"
             case uncachedToSQL = "uncached_to_sql"
+            case rowsGrowth = "rows_growth"
         }
     }
 

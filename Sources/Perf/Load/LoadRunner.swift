@@ -36,7 +36,21 @@ public struct LoadRunner: Sendable {
         self.logger = logger
     }
 
-    public func run(_ targets: Targets, dataset: LoadDataset, progress: @Sendable (String) -> Void = { _ in }) async throws -> LoadReport {
+    /// A second organisation with the same people and one week of shifts, and its admin login.
+    public struct FewerRows: Sendable {
+        public var dataset: LoadDataset
+        public var email: String
+        public var password: String
+        public init(dataset: LoadDataset, email: String, password: String) {
+            self.dataset = dataset
+            self.email = email
+            self.password = password
+        }
+    }
+
+    public func run(
+        _ targets: Targets, dataset: LoadDataset, fewerRows: FewerRows? = nil, progress: @Sendable (String) -> Void = { _ in }
+    ) async throws -> LoadReport {
         let token = try await Self.login(targets.cachedURL, email: targets.email, password: targets.password)
         let slots = FileManager.default.temporaryDirectory.appendingPathComponent("crewplan-slots-\(UUID().uuidString).json")
         let encoder = JSONEncoder()
@@ -51,9 +65,9 @@ public struct LoadRunner: Sendable {
         ]
         let seconds = budgets.run.durationSeconds
         var measurements: [LoadReport.Measurement] = []
-        func measure(_ endpoint: String, _ mode: LoadReport.Mode, url: String, vus: Int) async throws {
+        func measure(_ endpoint: String, _ mode: LoadReport.Mode, url: String, vus: Int, overrides: [String: String] = [:]) async throws {
             progress("\(endpoint) (\(mode.rawValue), \(vus) connections, \(seconds) s)")
-            var env = common
+            var env = common.merging(overrides) { $1 }
             env["BASE_URL"] = url
             let result = try await K6.run(script: scripts.appendingPathComponent("\(endpoint).js"), vus: vus, durationSeconds: seconds, environment: env)
             measurements.append(.init(endpoint: endpoint, mode: mode, vus: vus, result: result))
@@ -66,6 +80,12 @@ public struct LoadRunner: Sendable {
             try await measure(endpoint, .uncached, url: targets.uncachedURL, vus: endpointVUs)
         }
         try await measure("planning_week", .uncachedSingle, url: targets.uncachedURL, vus: 1)
+        if let fewerRows {
+            let smallToken = try await Self.login(targets.uncachedURL, email: fewerRows.email, password: fewerRows.password)
+            try await measure(
+                "planning_week", .uncachedSingleFewerRows, url: targets.uncachedURL, vus: 1,
+                overrides: ["TOKEN": smallToken, "TEAM_ID": fewerRows.dataset.teamID.uuidString, "WEEK_START": fewerRows.dataset.weekStart.description])
+        }
         try await measure("shift_create", .write, url: targets.cachedURL, vus: budgets.endpoints["shift_create"]?.vus ?? vus)
         try await measure("login", .write, url: targets.cachedURL, vus: budgets.endpoints["login"]?.vus ?? vus)
         progress("raw SQL of the planning week (pgbench, one connection)")
@@ -150,7 +170,7 @@ extension LoadRunner {
     /// off) with `environment`, measures, stops them, and writes the JSON and Markdown reports.
     public func runWithServers(
         server: URL, environment: [String: String], credentials: (email: String, password: String), dataset: LoadDataset,
-        report: URL, progress: @Sendable (String) -> Void = { _ in }
+        fewerRows: FewerRows? = nil, report: URL, progress: @Sendable (String) -> Void = { _ in }
     ) async throws -> LoadReport {
         let folder = report.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -171,7 +191,7 @@ extension LoadRunner {
         do {
             result = try await run(
                 .init(cachedURL: cachedURL, uncachedURL: uncachedURL, email: credentials.email, password: credentials.password),
-                dataset: dataset, progress: progress)
+                dataset: dataset, fewerRows: fewerRows, progress: progress)
         } catch {
             await cached.stop()
             await uncached.stop()
