@@ -74,27 +74,20 @@ public struct Database: Sendable {
     /// of failed writes too (a lost commit acknowledgement may still have committed).
     @discardableResult
     public func withWrite<T: Sendable>(organizationID: UUID, _ body: (PostgresConnection) async throws -> T) async throws -> T {
-        do {
-            let result = try await withConnection(body)
-            await didChange(organizationID: organizationID)
-            return result
-        } catch {
-            await didChange(organizationID: organizationID)
-            throw error
-        }
+        try await notifying(organizationID) { try await withConnection(body) }
     }
 
     /// ``withWrite(organizationID:_:)`` in a transaction.
     @discardableResult
     public func withWriteTransaction<T: Sendable>(organizationID: UUID, _ body: (PostgresConnection) async throws -> T) async throws -> T {
-        do {
-            let result = try await withTransaction(body)
-            await didChange(organizationID: organizationID)
-            return result
-        } catch {
-            await didChange(organizationID: organizationID)
-            throw error
-        }
+        try await notifying(organizationID) { try await withTransaction(body) }
+    }
+
+    private func notifying<T: Sendable>(_ organizationID: UUID, _ write: () async throws -> T) async throws -> T {
+        let result: Result<T, any Error>
+        do { result = .success(try await write()) } catch { result = .failure(error) }
+        await didChange(organizationID: organizationID)
+        return try result.get()
     }
 
     /// Tells the observers that an organisation's data changed (bulk tools call it once at the end).

@@ -58,7 +58,7 @@ struct LoadCommand: AsyncParsableCommand {
             if let redisURL = db.redisURL { environment["CREWPLAN_REDIS_URL"] = redisURL }
             let runner = LoadRunner(budgets: budgets, scripts: URL(fileURLWithPath: scripts), database: databaseConfiguration, logger: Output.logger)
             return try await runner.runWithServers(
-                server: Output.sibling("crewplan-server"), environment: environment, credentials: (adminEmail, password), dataset: dataset,
+                server: Subprocess.sibling("crewplan-server"), environment: environment, credentials: (adminEmail, password), dataset: dataset,
                 fewerRows: fewerRows, report: URL(fileURLWithPath: report), progress: progress)
         }
     }

@@ -52,16 +52,6 @@ enum Output {
         print(String(decoding: (try? encoder.encode(value)) ?? Data(), as: UTF8.self))
     }
 
-    /// Another executable of this build (crewplan-server beside crewplan).
-    static func sibling(_ name: String) -> URL {
-        let folder = Bundle.main.executableURL?.deletingLastPathComponent() ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        #if os(Windows)
-        return folder.appendingPathComponent(name + ".exe")
-        #else
-        return folder.appendingPathComponent(name)
-        #endif
-    }
-
     static func warning(_ line: String) {
         FileHandle.standardError.write(Data("warning: \(line)\n".utf8))
     }

@@ -74,8 +74,7 @@ enum GateCatalog {
         for (option, key) in [("--duration", "duration_seconds"), ("--employees", "employees"), ("--weeks", "weeks")] {
             if let value = options[key] { arguments += [option, String(Int(value))] }
         }
-        let folder = Bundle.main.executableURL?.deletingLastPathComponent() ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let run = try await Subprocess.run(folder.appendingPathComponent("crewplan").path, arguments)
+        let run = try await Subprocess.run(Subprocess.sibling("crewplan").path, arguments)
         guard let data = try? Data(contentsOf: report), run.status == 0 || run.status == 1 else {
             return GateResult(name: "perf", passed: false, summary: "crewplan load run failed (exit \(run.status))", details: [String(run.error.suffix(600)), String(run.output.suffix(600))])
         }

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import Perf
 
 /// The wire format: snake_case keys (declared on the types), RFC 3339 instants.
 enum JSON {
@@ -36,6 +37,15 @@ enum JSON {
 
     static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         response(encoded: try encoder.encode(value), status: status)
+    }
+
+    /// The JSON answer of `compute`, through the read cache: `key` holds what the answer depends on
+    /// besides the organisation's data (filters, page, the caller's scope).
+    static func cachedResponse(
+        _ cache: ReadCache, _ kind: CacheKind, organizationID: UUID, key: String,
+        _ compute: @escaping @Sendable () async throws -> some Encodable
+    ) async throws -> Response {
+        response(encoded: try await cache.fetch(kind, organizationID: organizationID, key: key) { try encoder.encode(try await compute()) })
     }
 
     /// A response from already-encoded JSON (the read cache stores encoded answers).

@@ -121,7 +121,7 @@ public final class ReadCache: ChangeObserver, Sendable {
     public func organizationDidChange(_ organizationID: UUID) async {
         guard let redis else { return }
         do {
-            _ = try await redis.command(["SET", generationKey(organizationID), Self.token()])
+            try await replaceGeneration(of: organizationID, on: redis)
             _ = state.withLockedValue { $0.unflushed.remove(organizationID) }
         } catch {
             invalidationErrors.increment()
@@ -151,7 +151,7 @@ public final class ReadCache: ChangeObserver, Sendable {
     public func clear(organizationID: UUID? = nil) async throws -> Int {
         guard let redis else { return 0 }
         if let organizationID {
-            _ = try await redis.command(["SET", generationKey(organizationID), Self.token()])
+            try await replaceGeneration(of: organizationID, on: redis)
         } else {
             try await invalidateAll()
         }
@@ -205,6 +205,10 @@ public final class ReadCache: ChangeObserver, Sendable {
     // MARK: - Internals
 
     private var epochKey: String { "\(configuration.namespace):epoch" }
+
+    private func replaceGeneration(of organizationID: UUID, on redis: RedisPool) async throws {
+        _ = try await redis.command(["SET", generationKey(organizationID), Self.token()])
+    }
     private func generationKey(_ organizationID: UUID) -> String {
         "\(configuration.namespace):\(organizationID.uuidString):gen"
     }

@@ -8,6 +8,9 @@ public struct LoadReport: Sendable, Codable {
         case uncachedSingle = "uncached_1_connection"
         /// The same week in an organisation with the same people and one week of shifts instead of all.
         case uncachedSingleFewerRows = "uncached_1_connection_1_week_of_rows"
+
+        /// Uncached runs carry no budget of their own: they are measured for the ratios.
+        var hasBudget: Bool { ![.uncached, .uncachedSingle, .uncachedSingleFewerRows].contains(self) }
     }
 
     public struct Measurement: Sendable, Codable {
@@ -79,11 +82,26 @@ public struct LoadReport: Sendable, Codable {
         try c.encode(passed, forKey: .passed)
     }
 
+    /// The measurement of `endpoint` in `mode`.
+    static func result(_ measurements: [Measurement], _ endpoint: String, _ mode: Mode) -> K6.Result? {
+        measurements.first { $0.endpoint == endpoint && $0.mode == mode }?.result
+    }
+
+    /// The uncached planning week (one connection) over its raw SQL, and over the same week with one week
+    /// of rows in the tables; nil when a figure is missing.
+    static func planningWeekRatios(_ measurements: [Measurement], sql: Double) -> (toSQL: Double?, rowsGrowth: Double?) {
+        let single = result(measurements, "planning_week", .uncachedSingle)
+        let few = result(measurements, "planning_week", .uncachedSingleFewerRows)
+        let toSQL = single.flatMap { sql > 0 ? $0.p50Milliseconds / sql : nil }
+        let growth = single.flatMap { many in few.flatMap { $0.p50Milliseconds > 0 ? many.p50Milliseconds / $0.p50Milliseconds : nil } }
+        return (toSQL, growth)
+    }
+
     /// Budgets apply to the cached measurements of reads, to writes, and to the static baseline.
     static func checks(budgets: LoadBudgets, measurements: [Measurement], sql: Double) -> [Check] {
         var checks: [Check] = []
-        let staticRPS = measurements.first { $0.endpoint == "static" }?.result.rps ?? 0
-        for m in measurements where m.mode != .uncached && m.mode != .uncachedSingle && m.mode != .uncachedSingleFewerRows {
+        let staticRPS = result(measurements, "static", .baseline)?.rps ?? 0
+        for m in measurements where m.mode.hasBudget {
             guard let budget = budgets.endpoints[m.endpoint] else { continue }
             let r = m.result
             checks.append(Check(name: "\(m.endpoint) p95 ms", limit: budget.p95Milliseconds, actual: r.p95Milliseconds, passed: r.p95Milliseconds <= budget.p95Milliseconds))
@@ -95,19 +113,12 @@ public struct LoadReport: Sendable, Codable {
                 checks.append(Check(name: "\(m.endpoint) rps / static rps", limit: ratio, actual: actual, passed: actual >= ratio))
             }
         }
-        if let ratio = budgets.endpoints["planning_week"]?.uncachedToSQL,
-            let single = measurements.first(where: { $0.endpoint == "planning_week" && $0.mode == .uncachedSingle }), sql > 0
-        {
-            let actual = single.result.p50Milliseconds / sql
-            checks.append(Check(name: "planning_week uncached p50 / raw SQL", limit: ratio, actual: actual, passed: actual <= ratio))
+        let ratios = planningWeekRatios(measurements, sql: sql)
+        if let limit = budgets.endpoints["planning_week"]?.uncachedToSQL, let actual = ratios.toSQL {
+            checks.append(Check(name: "planning_week uncached p50 / raw SQL", limit: limit, actual: actual, passed: actual <= limit))
         }
-        if let growth = budgets.endpoints["planning_week"]?.rowsGrowth,
-            let many = measurements.first(where: { $0.endpoint == "planning_week" && $0.mode == .uncachedSingle }),
-            let few = measurements.first(where: { $0.endpoint == "planning_week" && $0.mode == .uncachedSingleFewerRows }),
-            few.result.p50Milliseconds > 0
-        {
-            let actual = many.result.p50Milliseconds / few.result.p50Milliseconds
-            checks.append(Check(name: "planning_week uncached p50, all rows / one week of rows", limit: growth, actual: actual, passed: actual <= growth))
+        if let limit = budgets.endpoints["planning_week"]?.rowsGrowth, let actual = ratios.rowsGrowth {
+            checks.append(Check(name: "planning_week uncached p50, all rows / one week of rows", limit: limit, actual: actual, passed: actual <= limit))
         }
         return checks
     }
@@ -125,22 +136,19 @@ public struct LoadReport: Sendable, Codable {
             let r = m.result
             lines.append("| \(m.endpoint) | \(m.mode.rawValue) | \(m.vus) | \(f(r.p50Milliseconds)) | \(f(r.p95Milliseconds)) | \(f(r.p99Milliseconds)) | \(f(r.rps)) | \(f(r.errorRate * 100)) % |")
         }
-        let staticRPS = measurements.first { $0.endpoint == "static" }?.result.rps ?? 0
+        let staticRPS = Self.result(measurements, "static", .baseline)?.rps ?? 0
         lines += ["", "Machine limits: static route \(f(staticRPS)) rps; raw SQL of the planning week (pgbench, one connection) \(f(planningWeekSQLMilliseconds)) ms.", ""]
         lines += ["| ratio | value |", "| --- | ---: |"]
         for endpoint in ["planning_week", "employees", "shifts"] {
-            let cached = measurements.first { $0.endpoint == endpoint && $0.mode == .cached }?.result
-            let uncached = measurements.first { $0.endpoint == endpoint && $0.mode == .uncached }?.result
+            let cached = Self.result(measurements, endpoint, .cached)
+            let uncached = Self.result(measurements, endpoint, .uncached)
             if let cached, staticRPS > 0 { lines.append("| \(endpoint) cached rps / static rps | \(f(cached.rps / staticRPS)) |") }
             if let cached, let uncached, uncached.rps > 0 { lines.append("| \(endpoint) cached rps / uncached rps | \(f(cached.rps / uncached.rps)) |") }
         }
-        if let single = measurements.first(where: { $0.mode == .uncachedSingle })?.result, planningWeekSQLMilliseconds > 0 {
-            lines.append("| planning_week uncached p50 / raw SQL | \(f(single.p50Milliseconds / planningWeekSQLMilliseconds)) |")
-        }
-        if let many = measurements.first(where: { $0.mode == .uncachedSingle })?.result,
-            let few = measurements.first(where: { $0.mode == .uncachedSingleFewerRows })?.result, few.p50Milliseconds > 0
-        {
-            lines.append("| planning_week uncached p50, all rows / one week of rows (same week shown) | \(f(many.p50Milliseconds / few.p50Milliseconds)) |")
+        let ratios = Self.planningWeekRatios(measurements, sql: planningWeekSQLMilliseconds)
+        if let toSQL = ratios.toSQL { lines.append("| planning_week uncached p50 / raw SQL | \(f(toSQL)) |") }
+        if let growth = ratios.rowsGrowth {
+            lines.append("| planning_week uncached p50, all rows / one week of rows (same week shown) | \(f(growth)) |")
         }
         lines += ["", "| check | limit | actual | result |", "| --- | ---: | ---: | --- |"]
         for c in checks { lines.append("| \(c.name) | \(f(c.limit)) | \(f(c.actual)) | \(c.passed ? "pass" : "FAIL") |") }

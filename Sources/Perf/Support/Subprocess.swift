@@ -30,6 +30,16 @@ public enum Subprocess {
         #endif
     }
 
+    /// An executable of the same build, beside the running one (crewplan-server beside crewplan).
+    public static func sibling(_ name: String) -> URL {
+        let folder = Bundle.main.executableURL?.deletingLastPathComponent() ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        #if os(Windows)
+        return folder.appendingPathComponent(name + ".exe")
+        #else
+        return folder.appendingPathComponent(name)
+        #endif
+    }
+
     /// The full path of an executable on PATH (plus `extraDirectories`), or nil.
     public static func find(_ name: String, extraDirectories: [String] = [], environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
         #if os(Windows)

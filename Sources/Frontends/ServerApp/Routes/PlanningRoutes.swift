@@ -24,12 +24,9 @@ enum PlanningRoutes {
                 from: try request.queryInstant("from"), to: try request.queryInstant("to"), status: status)
             let page = try request.pageRequest()
             let shifts = services.shifts
-            let data = try await services.cache.fetch(
-                .shifts, organizationID: p.organizationID, key: "\(request.canonicalQuery)|\(scope.cacheKey)"
-            ) {
-                try JSON.encoder.encode(try await shifts.list(organizationID: p.organizationID, filter: filter, scope: scope, page: page))
+            return try await JSON.cachedResponse(services.cache, .shifts, organizationID: p.organizationID, key: "\(request.canonicalQuery)|\(scope.cacheKey)") {
+                try await shifts.list(organizationID: p.organizationID, filter: filter, scope: scope, page: page)
             }
-            return JSON.response(encoded: data)
         }
         api.post("shifts") { request, context in
             let p = try context.requirePrincipal()
@@ -65,22 +62,18 @@ enum PlanningRoutes {
             let (site, team, employee) = (try request.queryID("site"), try request.queryID("team"), try request.queryID("employee"))
             let planning = services.planning
             let key = "w=\(start.mondayOfWeek)&site=\(site?.uuidString ?? "")&team=\(team?.uuidString ?? "")&employee=\(employee?.uuidString ?? "")|\(scope.cacheKey)"
-            let data = try await services.cache.fetch(.planningWeek, organizationID: p.organizationID, key: key) {
-                try JSON.encoder.encode(
-                    try await planning.week(
-                        organizationID: p.organizationID, containing: start, siteID: site, teamID: team, employeeID: employee, scope: scope))
+            return try await JSON.cachedResponse(services.cache, .planningWeek, organizationID: p.organizationID, key: key) {
+                try await planning.week(organizationID: p.organizationID, containing: start, siteID: site, teamID: team, employeeID: employee, scope: scope)
             }
-            return JSON.response(encoded: data)
         }
         api.get("missions/:id/staffing") { _, context in
             let p = try context.requirePrincipal()
             try ResourceRoutes.requireOrganization(access.scope(for: p, .init(.planning, .read)))
             let missionID = try context.id()
             let planning = services.planning
-            let data = try await services.cache.fetch(.staffing, organizationID: p.organizationID, key: missionID.uuidString) {
-                try JSON.encoder.encode(try await planning.staffing(organizationID: p.organizationID, missionID: missionID))
+            return try await JSON.cachedResponse(services.cache, .staffing, organizationID: p.organizationID, key: missionID.uuidString) {
+                try await planning.staffing(organizationID: p.organizationID, missionID: missionID)
             }
-            return JSON.response(encoded: data)
         }
     }
 }

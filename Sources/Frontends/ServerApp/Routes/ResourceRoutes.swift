@@ -79,12 +79,9 @@ enum ResourceRoutes {
                 siteID: try request.queryID("site_id"), teamID: try request.queryID("team_id"), active: try request.queryBool("active"), query: request.query("q"))
             let page = try request.pageRequest()
             let employees = services.employees
-            let data = try await services.cache.fetch(
-                .employees, organizationID: p.organizationID, key: "\(request.canonicalQuery)|\(scope.cacheKey)"
-            ) {
-                try JSON.encoder.encode(try await employees.list(organizationID: p.organizationID, filter: filter, scope: scope, page: page))
+            return try await JSON.cachedResponse(services.cache, .employees, organizationID: p.organizationID, key: "\(request.canonicalQuery)|\(scope.cacheKey)") {
+                try await employees.list(organizationID: p.organizationID, filter: filter, scope: scope, page: page)
             }
-            return JSON.response(encoded: data)
         }
         api.post("employees") { request, context in
             let p = try context.requirePrincipal()
