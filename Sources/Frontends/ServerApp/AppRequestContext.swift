@@ -11,6 +11,10 @@ public struct AppRequestContext: RequestContext {
     public var requestID: String = ""
     public let remoteAddress: String
     public var locale: String = "en"
+    /// The CSRF token of the web session (pages put it in every form).
+    var csrfToken: String = ""
+    /// The fields of a posted web form, once the web middleware checked its CSRF token.
+    var form = WebForm()
     let bodyLimit: Int
 
     public init(source: ApplicationRequestContextSource) {

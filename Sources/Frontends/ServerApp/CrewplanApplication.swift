@@ -38,15 +38,16 @@ public enum CrewplanApplication {
         let services = Services(
             database: database, auth: await AuthService(database: database, configuration: configuration.security, logger: logger),
             health: HealthChecker(database: database, redis: redis), cache: cache)
+        let pages = try await PageRenderer.load()
         return Application(
-            router: router(services: services),
+            router: router(services: services, web: (pages, WebSession(secureCookies: configuration.secureCookies))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "crewplan"),
             services: [database.client],
             logger: logger)
     }
 
-    /// Method and path of every route the router registers (for the `openapi` gate). Builds the
-    /// router against a configuration that is never connected.
+    /// Method and path of every API route the router registers (for the `openapi` gate; the HTML
+    /// pages are not part of the API). Builds the router against a configuration that is never connected.
     public static func registeredRoutes() async throws -> Set<String> {
         let logger = Logger(label: "crewplan.routes")
         let database = Database(configuration: DatabaseConfiguration(), logger: logger)
@@ -55,13 +56,13 @@ public enum CrewplanApplication {
             database: database, auth: await AuthService(database: database, configuration: security, logger: logger),
             health: HealthChecker(database: database, redis: nil),
             cache: ReadCache(redis: nil, logger: logger))
-        return Set(router(services: services).routes.map { route in
+        return Set(router(services: services, web: nil).routes.map { route in
             let path = route.path.description
             return "\(route.method.rawValue) \(path.hasPrefix("/") ? path : "/" + path)"
         })
     }
 
-    static func router(services: Services) -> Router<AppRequestContext> {
+    static func router(services: Services, web: (pages: PageRenderer, session: WebSession)?) -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
         // Metrics outermost, so failed requests (answered by the problem middleware) are counted too.
         router.add(middleware: MetricsMiddleware())
@@ -88,6 +89,7 @@ public enum CrewplanApplication {
         AuthRoutes.addProtected(to: protected, services: services)
         ResourceRoutes.add(to: protected, services: services)
         PlanningRoutes.add(to: protected, services: services)
+        if let web { WebRoutes.add(to: router, services: services, pages: web.pages, session: web.session) }
         return router
     }
 }

@@ -31,40 +31,20 @@ struct Problem: Encodable {
         self.violations = violations
     }
 
-    static let titles: [String: (en: String, fr: String)] = [
-        "invalid_input": ("Invalid input", "Donn\u{e9}es invalides"),
-        "malformed_json": ("Malformed JSON", "JSON mal form\u{e9}"),
-        "invalid_id": ("Invalid identifier", "Identifiant invalide"),
-        "invalid_query": ("Invalid query parameter", "Param\u{e8}tre de requ\u{ea}te invalide"),
-        "not_found": ("Not found", "Introuvable"),
-        "conflict": ("Conflict", "Conflit"),
-        "rule_violation": ("Planning rules violated", "R\u{e8}gles de planification non respect\u{e9}es"),
-        "forbidden": ("Forbidden", "Acc\u{e8}s refus\u{e9}"),
-        "unauthorized": ("Authentication required", "Authentification requise"),
-        "throttled": ("Too many attempts", "Trop de tentatives"),
-        "payload_too_large": ("Request body too large", "Requ\u{ea}te trop volumineuse"),
-        "unsupported_media_type": ("Unsupported media type", "Type de contenu non pris en charge"),
-        "method_not_allowed": ("Method not allowed", "M\u{e9}thode non autoris\u{e9}e"),
-        "unavailable": ("Service unavailable", "Service indisponible"),
-        "internal_error": ("Internal error", "Erreur interne"),
+    /// The catalog key of each code's title (literal keys, so `crewplan i18n extract` sees them).
+    static let titleKeys: [String: String] = [
+        "invalid_input": "problem.invalid_input", "malformed_json": "problem.malformed_json", "invalid_id": "problem.invalid_id",
+        "invalid_query": "problem.invalid_query", "not_found": "problem.not_found", "conflict": "problem.conflict",
+        "rule_violation": "problem.rule_violation", "forbidden": "problem.forbidden", "unauthorized": "problem.unauthorized",
+        "throttled": "problem.throttled", "payload_too_large": "problem.payload_too_large",
+        "unsupported_media_type": "problem.unsupported_media_type", "method_not_allowed": "problem.method_not_allowed",
+        "unavailable": "problem.unavailable", "internal_error": "problem.internal_error",
     ]
 
-    static func title(_ code: String, locale: String) -> String {
-        guard let entry = titles[code] else { return locale == "fr" ? "Erreur" : "Error" }
-        return locale == "fr" ? entry.fr : entry.en
-    }
+    static func titleKey(_ code: String) -> String { titleKeys[code] ?? "problem.generic" }
 
-    /// Picks `fr` or `en` from an Accept-Language header by quality; English when nothing matches.
-    static func locale(acceptLanguage: String?) -> String {
-        guard let header = acceptLanguage else { return "en" }
-        var best: (tag: String, q: Double)? = nil
-        for part in header.split(separator: ",") {
-            let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard let tag = pieces.first?.lowercased().split(separator: "-").first.map(String.init), ["fr", "en"].contains(tag) else { continue }
-            let q = pieces.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
-            if q > 0, best == nil || q > best!.q { best = (tag, q) }
-        }
-        return best?.tag ?? "en"
+    static func title(_ code: String, locale: String) -> String {
+        Localizer.bundled(Language(rawValue: locale) ?? .en).text(titleKey(code))
     }
 }
 

@@ -14,11 +14,16 @@ public struct ServerConfiguration: Sendable {
     public var security: SecurityConfiguration
     /// JSON lines (production) or swift-log's text output (development).
     public var jsonLogs: Bool
+    /// Marks the web session cookies `Secure`: on wherever the server is reached over TLS (behind
+    /// Caddy in production); off for plain-HTTP loopback development and tests.
+    public var secureCookies: Bool
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, database: DatabaseConfiguration, redis: RedisConfiguration?,
-        security: SecurityConfiguration, cache: CacheConfiguration = .init(), jsonLogs: Bool = true
+        security: SecurityConfiguration, cache: CacheConfiguration = .init(), jsonLogs: Bool = true,
+        secureCookies: Bool = false
     ) {
+        self.secureCookies = secureCookies
         self.cache = cache
         self.host = host
         self.port = port
@@ -29,7 +34,8 @@ public struct ServerConfiguration: Sendable {
     }
 
     /// Reads `CREWPLAN_HOST`, `CREWPLAN_PORT`, `CREWPLAN_DATABASE_URL`, `CREWPLAN_REDIS_URL`
-    /// (`none` disables Redis), `CREWPLAN_CACHE*` (see ``CacheConfiguration``), `CREWPLAN_JWT_SECRET` or `CREWPLAN_JWT_KEY_FILE`, `CREWPLAN_LOG_FORMAT` (json|text).
+    /// (`none` disables Redis), `CREWPLAN_CACHE*` (see ``CacheConfiguration``), `CREWPLAN_JWT_SECRET` or `CREWPLAN_JWT_KEY_FILE`, `CREWPLAN_LOG_FORMAT` (json|text),
+    /// `CREWPLAN_SECURE_COOKIES` (true|false, default false).
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> ServerConfiguration {
         guard let port = Int(env["CREWPLAN_PORT"] ?? "8080"), (0...65535).contains(port) else {
             throw DomainError.invalid("CREWPLAN_PORT", "CREWPLAN_PORT must be a port number")
@@ -41,6 +47,7 @@ public struct ServerConfiguration: Sendable {
             redis: redisURL == "none" ? nil : try RedisConfiguration(url: redisURL),
             security: try SecurityConfiguration.fromEnvironment(env),
             cache: try CacheConfiguration.fromEnvironment(env),
-            jsonLogs: (env["CREWPLAN_LOG_FORMAT"] ?? "json") == "json")
+            jsonLogs: (env["CREWPLAN_LOG_FORMAT"] ?? "json") == "json",
+            secureCookies: (env["CREWPLAN_SECURE_COOKIES"] ?? "false") == "true")
     }
 }

@@ -140,6 +140,17 @@ public struct AuthService: Sendable {
         try await logout(sessionID: session)
     }
 
+    /// Stores the language a user chose (the web language switch); the session's cached principal
+    /// is dropped so the next request of this instance already speaks it.
+    public func setLanguage(_ language: Language, for principal: Principal) async throws {
+        try await database.withConnection { c in
+            try await c.query(
+                "UPDATE users SET locale = \(language.rawValue) WHERE id = \(principal.userID) AND org_id = \(principal.organizationID)",
+                logger: logger)
+        }
+        checkedSessions.forget(principal.sessionID)
+    }
+
     /// The principal behind an access token; `unauthorized` unless the token verifies and its session is live.
     public func authenticate(accessToken: String) async throws -> Principal {
         if let principal = checkedSessions.principal(for: accessToken) { return principal }

@@ -16,7 +16,9 @@ struct ProblemMiddleware: RouterMiddleware {
         let incoming = request.headers[.init("X-Request-Id")!]
         context.requestID = incoming.flatMap { $0.count <= 64 && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" } ? $0 : nil } ?? UUID().uuidString.lowercased()
         context.logger[metadataKey: "crewplan.request_id"] = .string(context.requestID)
-        context.locale = Problem.locale(acceptLanguage: request.headers[.acceptLanguage])
+        context.locale = Language.negotiate(
+            cookie: request.cookies[WebCookie.language]?.value, acceptLanguage: request.headers[.acceptLanguage]
+        ).rawValue
         var response: Response
         do {
             response = try await next(request, context)
@@ -83,13 +85,19 @@ struct ProblemMiddleware: RouterMiddleware {
     }
 }
 
-/// Headers every response carries; pages get their own CSP later, the API denies everything.
+/// Headers every response carries. The API denies everything; pages may load their own styles,
+/// scripts and images and post forms to this server only (no inline script or style anywhere).
 enum SecurityHeaders {
+    static let apiPolicy = "default-src 'none'; frame-ancestors 'none'"
+    static let pagePolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
     static func apply(to headers: inout HTTPFields, path: String) {
+        let isPage = headers[.contentType]?.hasPrefix("text/html") ?? false
         headers[.init("X-Content-Type-Options")!] = "nosniff"
         headers[.init("Referrer-Policy")!] = "no-referrer"
         headers[.init("X-Frame-Options")!] = "DENY"
-        headers[.init("Content-Security-Policy")!] = "default-src 'none'; frame-ancestors 'none'"
+        headers[.init("Content-Security-Policy")!] = isPage ? pagePolicy : apiPolicy
         if path.hasPrefix("/api/") { headers[.cacheControl] = "no-store" }
     }
 }

@@ -1,0 +1,67 @@
+import Domain
+import Foundation
+import Hummingbird
+import Security
+
+/// The server-rendered pages: sign-in, language switch, planning, missions, employees, and the
+/// static assets. Every page works without JavaScript; `app.js` adds keyboard shortcuts.
+enum WebRoutes {
+    static func add(to router: Router<AppRequestContext>, services: Services, pages: PageRenderer, session: WebSession) {
+        router.get("static/:name") { request, context in
+            guard let name = context.parameters.get("name"), let response = pages.asset(name, request: request) else {
+                throw HTTPError(.notFound)
+            }
+            return response
+        }
+
+        let web = router.group().add(middleware: WebMiddleware(auth: services.auth, pages: pages, session: session))
+        web.get("/") { _, context -> Response in
+            WebMiddleware.redirect(context.principal == nil ? "/login" : "/planning")
+        }
+        web.get("login") { request, context in
+            if context.principal != nil { throw WebOutcome.redirect(nextPath(request.query("next"))) }
+            return pages.render("login", title: "login.title", page: ["next": nextPath(request.query("next"))], request: request, context: context)
+        }
+        web.post("login") { request, context in
+            let form = context.form
+            let next = nextPath(form["next"])
+            do {
+                let pair = try await services.auth.login(email: form["email"] ?? "", password: form.fields["password"] ?? "", address: context.remoteAddress)
+                var response = WebMiddleware.redirect(next)
+                for cookie in session.cookies(for: pair) { response.headers.append(.init(name: .setCookie, value: cookie.description)) }
+                return response
+            } catch let error as SecurityError {
+                let throttled = error.code == .throttled
+                let message = Localizer.bundled(Language(rawValue: context.locale) ?? .en).text(throttled ? "login.error_throttled" : "login.error_invalid")
+                return pages.render(
+                    "login", title: "login.title", page: ["next": next, "email": form["email"] ?? "", "error": message],
+                    request: request, context: context, status: throttled ? .tooManyRequests : .unauthorized)
+            }
+        }
+        web.post("logout") { _, context in
+            if let principal = context.principal { try await services.auth.logout(sessionID: principal.sessionID) }
+            var response = WebMiddleware.redirect("/login")
+            for cookie in session.clearedCookies() { response.headers.append(.init(name: .setCookie, value: cookie.description)) }
+            return response
+        }
+        web.post("lang") { _, context in
+            guard let language = context.form["lang"].flatMap(Language.init(rawValue:)) else {
+                throw DomainError.invalid("lang", "lang must be fr or en")
+            }
+            if let principal = context.principal { try await services.auth.setLanguage(language, for: principal) }
+            var response = WebMiddleware.redirect(nextPath(context.form["next"]))
+            let cookie = session.cookie(WebCookie.language, language.rawValue, maxAge: 365 * 24 * 3600)
+            response.headers.append(.init(name: .setCookie, value: cookie.description))
+            return response
+        }
+
+        PlanningPages.add(to: web, services: services, pages: pages)
+        DirectoryPages.add(to: web, services: services, pages: pages)
+    }
+
+    /// Where to go after signing in or switching language: a local path, else the planning.
+    static func nextPath(_ text: String?) -> String {
+        guard let text, text.isSafeLocalPath, !text.hasPrefix("/login") else { return "/planning" }
+        return text
+    }
+}
