@@ -47,12 +47,13 @@ public struct I18nAudit: Sendable, Codable, Equatable {
     public struct Layout: Sendable {
         public var catalogs: URL
         public var templates: URL
+        /// Swift sources that put catalog text on pages and in API errors (the frontends).
         public var sources: URL
 
         public init(root: URL) {
             self.catalogs = root.appending(path: "Sources/Domain/Localization/Catalogs")
             self.templates = root.appending(path: "Sources/Frontends/ServerApp/Web/Templates")
-            self.sources = root.appending(path: "Sources")
+            self.sources = root.appending(path: "Sources/Frontends")
         }
     }
 
@@ -134,7 +135,7 @@ public struct I18nAudit: Sendable, Codable, Equatable {
 
     /// Text a reader would see that is written in the template itself: text between tags and the
     /// `title`, `alt`, `placeholder`, `aria-label` and `value` attributes, once Mustache tags, scripts,
-    /// styles, comments and character references are removed. Anything with a letter counts.
+    /// styles, comments, character references and `<kbd>` key names are removed. Anything with a letter counts.
     static func visibleText(in text: String) -> [(line: Int, text: String)] {
         var found: [(Int, String)] = []
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
@@ -149,6 +150,8 @@ public struct I18nAudit: Sendable, Codable, Equatable {
             line = replacing(#"\{\{\{?[^}]*\}?\}\}"#, in: line, with: "")
             line = replacing(#"<!--.*?-->"#, in: line, with: "")
             line = replacing(#"&[a-zA-Z]+;|&#[0-9]+;"#, in: line, with: "")
+            // Key names (`<kbd>p</kbd>`) are what the user presses, the same in every language.
+            line = replacing(#"<kbd>[^<]*</kbd>"#, in: line, with: "")
             if let start = line.range(of: "<script") ?? line.range(of: "<style") ?? line.range(of: "<!--") {
                 inBlock = true
                 line = String(line[..<start.lowerBound])

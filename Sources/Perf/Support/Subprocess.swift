@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs operator tools (git, initdb, pg_ctl, redis-server, pg_dump) found on PATH, on Windows too
 /// (PATHEXT), capturing their output. The single place the SDK starts processes.
@@ -129,12 +132,21 @@ public enum Subprocess {
 
         public var isRunning: Bool { process.isRunning }
 
-        /// Sends SIGTERM and waits (at most `timeout`) for the exit; returns the exit status, or nil.
+        /// Sends SIGTERM and waits (at most `timeout`) for the exit; a child still running then is
+        /// killed (SIGKILL). Returns the exit status, or nil if it outlived both.
         @discardableResult
         public func stop(timeout: Duration = .seconds(10)) async -> Int32? {
             if process.isRunning { process.terminate() }
             let deadline = ContinuousClock.now.advanced(by: timeout)
             while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+            #if !os(Windows)
+            // On Windows terminate() is already forceful.
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                let killed = ContinuousClock.now.advanced(by: .seconds(2))
+                while process.isRunning && ContinuousClock.now < killed { try? await Task.sleep(for: .milliseconds(20)) }
+            }
+            #endif
             return process.isRunning ? nil : process.terminationStatus
         }
     }

@@ -31,7 +31,7 @@ enum DirectoryPages {
             let id = try context.id()
             let mission = try await services.missions.get(organizationID: p.organizationID, id: id)
             var page: [String: Any] = [
-                "name": mission.name, "client": mission.client, "start": f.format.date(mission.startDate), "end": f.format.date(mission.endDate),
+                "title": mission.name, "name": mission.name, "client": mission.client, "start": f.format.date(mission.startDate), "end": f.format.date(mission.endDate),
                 "budget": f.format.money(cents: mission.budgetCents), "rate": f.format.money(cents: mission.billingRateCents),
             ]
             if case .organization = try services.access.scope(for: p, .init(.planning, .read)) {
@@ -113,7 +113,7 @@ enum DirectoryPages {
                 ]
             }
             let page: [String: Any] = [
-                "name": employee.name, "email": employee.email, "contract": f.format.duration(minutes: employee.weeklyContractMinutes),
+                "title": employee.name, "name": employee.name, "email": employee.email, "contract": f.format.duration(minutes: employee.weeklyContractMinutes),
                 "week_label": f.localizer.text("planning.week_of", ["date": f.format.date(monday)]), "days": days,
                 "planned": f.format.duration(minutes: row?.weekMinutes ?? 0),
                 "violations": (row?.violations ?? []).map { ["text": f.text(of: $0)] },

@@ -57,7 +57,8 @@ struct PageRenderer: Sendable {
     static let languageNames: [Language: String] = [.en: "language.en", .fr: "language.fr"]
     static let roleNames: [Role: String] = [.admin: "role.admin", .manager: "role.manager", .employee: "role.employee"]
 
-    /// A page in the layout. `title` is a catalog key; `nav` marks the current navigation entry.
+    /// A page in the layout. `title` is a catalog key (a page may give its own `title` text, such as
+    /// a mission's name); `nav` marks the current navigation entry.
     func render(
         _ template: String, title: String, nav: String? = nil, page: [String: Any] = [:], request: Request, context: AppRequestContext,
         status: HTTPResponse.Status = .ok

@@ -49,7 +49,7 @@ enum WebRoutes {
                 throw DomainError.invalid("lang", "lang must be fr or en")
             }
             if let principal = context.principal { try await services.auth.setLanguage(language, for: principal) }
-            var response = WebMiddleware.redirect(nextPath(context.form["next"]))
+            var response = WebMiddleware.redirect(context.form["next"].flatMap { $0.isSafeLocalPath ? $0 : nil } ?? "/")
             let cookie = session.cookie(WebCookie.language, language.rawValue, maxAge: 365 * 24 * 3600)
             response.headers.append(.init(name: .setCookie, value: cookie.description))
             return response
