@@ -12,7 +12,7 @@ enum GateCatalog {
         var thresholds: [String: [String: Double]]
     }
 
-    static let names: Set<String> = ["ascii", "migrations", "openapi", "perf"]
+    static let names: Set<String> = ["ascii", "migrations", "openapi", "perf", "i18n", "a11y"]
 
     static func run(_ name: String, context: Context) async -> GateResult {
         let start = ContinuousClock.now
@@ -22,6 +22,8 @@ enum GateCatalog {
             case "ascii": result = try await ascii(context)
             case "migrations": result = try await migrations(context)
             case "perf": result = try await perf(context)
+            case "i18n": result = try i18n(context)
+            case "a11y": result = try await a11y(context)
             default: result = try await openapi()
             }
         } catch {
@@ -87,5 +89,45 @@ enum GateCatalog {
             name: "perf", passed: load.passed && run.status == 0,
             summary: "\(load.checks.count - failed.count)/\(load.checks.count) budgets met; cached: \(cached.joined(separator: ", ")); report \(report.deletingPathExtension().path).md",
             details: failed)
+    }
+
+    /// Both catalogs cover every key with the same placeholders, every key used exists, none is
+    /// unused, and no template writes user-visible text itself.
+    static func i18n(_ context: Context) throws -> GateResult {
+        let audit = try I18nAudit.run(root: context.root)
+        var details = audit.usedButMissing.map { "used but missing: \($0)" }
+        details += audit.definedButUnused.map { "defined but unused: \($0)" }
+        details += audit.hardCodedText.map { "hard-coded text: \($0)" }
+        for (language, keys) in audit.missingByLanguage.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            details += keys.map { "missing in \(language.rawValue): \($0)" }
+        }
+        details += audit.placeholderMismatches.map { "placeholders differ in \($0.language.rawValue) \($0.key): \($0.expected) vs \($0.found)" }
+        details += audit.prefixClashes.map { "key is also a prefix of another key: \($0)" }
+        return GateResult(
+            name: "i18n", passed: audit.gatePasses,
+            summary: "\(audit.keyCount) keys in \(Language.allCases.count) catalogs, \(details.count) problem(s)", details: details)
+    }
+
+    /// Runs `crewplan a11y scan --serve` (axe-core in headless Chromium on every page, FR and EN).
+    static func a11y(_ context: Context) async throws -> GateResult {
+        let out = context.root.appendingPathComponent(".data/a11y")
+        var arguments = [
+            "a11y", "scan", "--serve", "--json", "--out", out.path,
+            "--exceptions", context.root.appendingPathComponent("a11y/exceptions.yaml").path,
+        ]
+        if let databaseURL = context.databaseURL { arguments += ["--database-url", databaseURL] }
+        let run = try await Subprocess.run(Subprocess.sibling("crewplan").path, arguments)
+        guard run.status == 0 || run.status == 1, let data = try? Data(contentsOf: out.appendingPathComponent("a11y-report.json")),
+            let report = try? JSONDecoder().decode(A11yScan.Report.self, from: data)
+        else {
+            return GateResult(name: "a11y", passed: false, summary: "crewplan a11y scan failed (exit \(run.status))", details: [String(run.error.suffix(800))])
+        }
+        let details = report.pages.flatMap { page in
+            page.violations.filter { $0.excused == nil }.map { "\(page.page) (\(page.language.rawValue)): \($0.rule) [\($0.impact)] \($0.targets.joined(separator: ", "))" }
+        }
+        return GateResult(
+            name: "a11y", passed: report.passed && run.status == 0,
+            summary: "axe-core \(report.axeVersion): \(report.pages.count) pages, \(report.violations) violation(s), \(report.excused) excused; report \(out.path)/a11y-report.html",
+            details: details)
     }
 }

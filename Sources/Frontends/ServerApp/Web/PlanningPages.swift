@@ -35,11 +35,11 @@ enum PlanningPages {
                             "shifts": cell.shifts.map { shift in
                                 [
                                     "time": f.timeRange(shift), "mission": missions[shift.missionID] ?? "",
-                                    "href": canPlan ? "/planning/shifts/\(shift.id)/edit" : "", "cancelled": shift.status == .cancelled,
+                                    "href": canPlan ? "/planning/shifts/\(shift.id)/edit" as Any : false, "cancelled": shift.status == .cancelled,
                                     "status": f.status(shift.status),
                                 ] as [String: Any]
                             },
-                            "worked": cell.workedMinutes > 0 ? f.format.duration(minutes: cell.workedMinutes) : "",
+                            "worked": cell.workedMinutes > 0 ? f.format.duration(minutes: cell.workedMinutes) as Any : false,
                         ] as [String: Any]
                     },
                     "planned": f.format.duration(minutes: row.weekMinutes), "contract": f.format.duration(minutes: row.contractMinutes),
@@ -51,7 +51,7 @@ enum PlanningPages {
                 "week_label": f.localizer.text("planning.week_of", ["date": f.format.date(monday)]),
                 "week_value": monday.description,
                 "prev_href": link(monday.adding(days: -7)), "next_href": link(monday.adding(days: 7)), "this_href": link(today.mondayOfWeek),
-                "new_href": canPlan ? "/planning/shifts/new?date=\(monday)" : "",
+                "new_href": canPlan ? "/planning/shifts/new?date=\(monday)" as Any : false,
                 "days": week.days.map { ["label": f.day($0), "weekday": f.format.weekday($0), "date": f.format.date($0)] },
                 "rows": rows, "empty": rows.isEmpty,
                 "day_totals": week.dayTotals.map { f.format.duration(minutes: $0) }, "total": f.format.duration(minutes: week.totalMinutes),

@@ -86,7 +86,8 @@ struct ShiftForm {
         return calendar.date(from: components) ?? day.startInstant(in: zone).addingTimeInterval(Double(minutes * 60))
     }
 
-    /// Template values: per field its value, `aria-invalid`, the ids of its messages for
+    /// Template values (an empty string would still open a Mustache section, so absent parts are
+    /// `false`): per field its value, `aria-invalid`, the ids of its messages for
     /// `aria-describedby`, and the messages; the error summary links to the fields.
     func page(localizer: Localizer) -> [String: Any] {
         var fields: [String: Any] = [:]
@@ -102,13 +103,13 @@ struct ShiftForm {
             }
             fields[name] = [
                 "value": values[name] ?? "", "invalid": !(errors[name] ?? []).isEmpty,
-                "describedby": messages.map { $0["id"]! }.joined(separator: " "), "messages": messages,
+                "describedby": messages.isEmpty ? false as Any : messages.map { $0["id"]! }.joined(separator: " "), "messages": messages,
             ] as [String: Any]
         }
         let warningList = Self.fieldNames.flatMap { name in (warnings[name] ?? []).map { ["field": name, "text": $0] } }
         return [
             "fields": fields, "has_errors": !summary.isEmpty, "error_list": summary,
-            "has_warnings": !warningList.isEmpty, "warning_list": warningList, "notice": notice ?? "",
+            "has_warnings": !warningList.isEmpty, "warning_list": warningList, "notice": notice.map { $0 as Any } ?? false,
         ]
     }
 }
