@@ -89,9 +89,7 @@ public struct A11yScan: Sendable {
 
     /// Signs in through the login form, then visits the pages in each language.
     public func run(driver: ChromeDriver, progress: @Sendable (String) -> Void = { _ in }) async throws -> Report {
-        let axe = try String(contentsOf: configuration.axeScript, encoding: .utf8)
-        let screenshots = configuration.output.appending(path: "screenshots")
-        try FileManager.default.createDirectory(at: screenshots, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: configuration.output.appending(path: "screenshots"), withIntermediateDirectories: true)
         let browser = try await driver.session()
         do {
             let report = try await walk(browser, progress: progress)
@@ -112,26 +110,12 @@ public struct A11yScan: Sendable {
         let base = configuration.baseURL
 
         func scan(_ name: String, _ language: Language) async throws {
-            if try await browser.execute("return typeof axe === 'undefined';") as? Bool ?? true {
-                try await browser.execute(axe + "\nreturn true;")
-            }
-            let script = """
-                return axe.run(document, {runOnly: {type: 'tag', values: \(Self.tags)}, resultTypes: ['violations']}).then(function (r) {
-                  return {version: axe.version, passes: r.passes.length, incomplete: r.incomplete.length,
-                    violations: r.violations.map(function (v) { return {id: v.id, impact: v.impact || '', help: v.help, helpUrl: v.helpUrl,
-                      targets: v.nodes.map(function (n) { return n.target.join(' '); })}; })};
-                });
-                """
-            guard let result = try await browser.execute(script) as? [String: Any] else {
-                throw WebDriver.Failure(command: "axe.run", message: "no result on \(name)")
-            }
-            version = result["version"] as? String ?? version
-            let violations = (result["violations"] as? [[String: Any]] ?? []).map { v in
-                let rule = v["id"] as? String ?? ""
-                return Violation(
-                    rule: rule, impact: v["impact"] as? String ?? "", help: v["help"] as? String ?? "", helpURL: v["helpUrl"] as? String ?? "",
-                    targets: v["targets"] as? [String] ?? [],
-                    excused: configuration.exceptions.first { $0.rule == rule && ($0.page == nil || $0.page == name) }?.reason)
+            let result = try await Self.check(browser, axe: axe)
+            version = result.version
+            let violations = result.violations.map { found in
+                var v = found
+                v.excused = configuration.exceptions.first { $0.rule == v.rule && ($0.page == nil || $0.page == name) }?.reason
+                return v
             }
             let file = "\(name)-\(language.rawValue).png"
             try await browser.screenshot().write(to: screenshots.appending(path: file))
@@ -140,7 +124,7 @@ public struct A11yScan: Sendable {
             pages.append(
                 PageResult(
                     page: name, language: language, url: try await browser.currentURL(), title: title, lang: lang, violations: violations,
-                    passes: result["passes"] as? Int ?? 0, incomplete: result["incomplete"] as? Int ?? 0, screenshot: "screenshots/\(file)"))
+                    passes: result.passes, incomplete: result.incomplete, screenshot: "screenshots/\(file)"))
             progress("\(name) (\(language.rawValue)): \(violations.count) violation(s)")
         }
         func visit(_ path: String, as name: String, _ language: Language) async throws {
@@ -157,18 +141,18 @@ public struct A11yScan: Sendable {
             try await browser.execute(
                 "document.getElementById('lang-select').value = arguments[0]; document.querySelector('form.lang-switch').submit(); return true;",
                 [language.rawValue])
-            try await waitFor(browser, "document.documentElement.lang === arguments[0]", [language.rawValue])
+            try await Self.waitFor(browser, "document.documentElement.lang === arguments[0]", [language.rawValue])
             try await scan("login", language)
             try await browser.execute(
                 """
                 document.getElementById('email').value = arguments[0]; document.getElementById('password').value = arguments[1];
                 document.getElementById('login-form').submit(); return true;
                 """, [configuration.email, configuration.password])
-            try await waitFor(browser, "location.pathname === '/planning'", [])
+            try await Self.waitFor(browser, "location.pathname === '/planning'", [])
             try await scan("planning", language)
             try await visit("/planning/shifts/new", as: "shift-new", language)
             try await browser.execute("document.getElementById('shift-form').submit(); return true;")
-            try await waitFor(browser, "document.getElementById('error-summary') !== null", [])
+            try await Self.waitFor(browser, "document.getElementById('error-summary') !== null", [])
             try await scan("shift-errors", language)
             try await visit("/missions", as: "missions", language)
             if let mission = try await firstLink("table a[href^='/missions/']") { try await visit(mission, as: "mission", language) }
@@ -176,12 +160,36 @@ public struct A11yScan: Sendable {
             if let employee = try await firstLink("table a[href^='/employees/']") { try await visit(employee, as: "employee", language) }
             try await visit("/missions/00000000-0000-0000-0000-000000000000", as: "not-found", language)
             try await browser.execute("document.querySelector('form.user-menu').submit(); return true;")
-            try await waitFor(browser, "location.pathname === '/login'", [])
+            try await Self.waitFor(browser, "location.pathname === '/login'", [])
         }
         return Report(axeVersion: version, pages: pages)
     }
 
-    func waitFor(_ browser: WebDriver, _ condition: String, _ arguments: [Any], timeout: Duration = .seconds(15)) async throws {
+    /// What axe-core finds on the browser's current page (injecting `axe` first if needed).
+    public static func check(_ browser: WebDriver, axe: String) async throws -> (version: String, violations: [Violation], passes: Int, incomplete: Int) {
+        if try await browser.execute("return typeof axe === 'undefined';") as? Bool ?? true {
+            try await browser.execute(axe + "\nreturn true;")
+        }
+        let script = """
+            return axe.run(document, {runOnly: {type: 'tag', values: \(tags)}, resultTypes: ['violations']}).then(function (r) {
+              return {version: axe.version, passes: r.passes.length, incomplete: r.incomplete.length,
+                violations: r.violations.map(function (v) { return {id: v.id, impact: v.impact || '', help: v.help, helpUrl: v.helpUrl,
+                  targets: v.nodes.map(function (n) { return n.target.join(' '); })}; })};
+            });
+            """
+        guard let result = try await browser.execute(script) as? [String: Any] else {
+            throw WebDriver.Failure(command: "axe.run", message: "no result at \(try await browser.currentURL())")
+        }
+        let violations = (result["violations"] as? [[String: Any]] ?? []).map { v in
+            Violation(
+                rule: v["id"] as? String ?? "", impact: v["impact"] as? String ?? "", help: v["help"] as? String ?? "",
+                helpURL: v["helpUrl"] as? String ?? "", targets: v["targets"] as? [String] ?? [], excused: nil)
+        }
+        return (result["version"] as? String ?? "", violations, result["passes"] as? Int ?? 0, result["incomplete"] as? Int ?? 0)
+    }
+
+    /// Waits until the page has loaded and `condition` (a JavaScript expression) holds.
+    public static func waitFor(_ browser: WebDriver, _ condition: String, _ arguments: [Any] = [], timeout: Duration = .seconds(15)) async throws {
         let deadline = ContinuousClock.now.advanced(by: timeout)
         while ContinuousClock.now < deadline {
             if try await browser.execute("return document.readyState === 'complete' && (\(condition));", arguments) as? Bool == true { return }
