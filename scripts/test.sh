@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The README's second command: the whole test suite against a real PostgreSQL and Redis that it starts
-# on free loopback ports (data in a throwaway folder) and stops afterwards, then the CI gates.
+# on free loopback ports (data in a throwaway folder) and stops afterwards, headless Chromium for the
+# browser tests, then the CI gates (the a11y gate leaves its report and screenshots in .data/a11y/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-install_packages
+install_packages "${CREWPLAN_BROWSER_PACKAGES[@]}"
 install_k6
+install_axe
 require_swift
 
 # One release build serves the tests, the gates and the load run (perf figures from a debug build mean
@@ -29,6 +31,7 @@ log "starting PostgreSQL on 127.0.0.1:$PG_PORT and Redis on 127.0.0.1:$REDIS_POR
 export CREWPLAN_DATABASE_URL="postgres://crewplan@127.0.0.1:$PG_PORT/crewplan?max_connections=8"
 export CREWPLAN_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
 export CREWPLAN_BIN_DIR="$BIN"
+export CREWPLAN_AXE_JS="$PWD/.data/tools/axe.min.js"
 "$BIN/crewplan" migrate up
 
 status=0
