@@ -133,6 +133,17 @@ import Testing
             #expect(violations.isEmpty, "axe on the refused form: \(violations.map(\.rule))")
             try await Self.shot(browser, "shift-refused")
 
+            // Give the shift to Bob instead: saved, back on the planning with a status message.
+            try await Self.tab(to: "#f-employee", in: browser)
+            try await browser.press("Bob")
+            try await Self.tab(to: "#shift-save", in: browser)
+            try await browser.press(WebDriver.Key.enter)
+            try await A11yScan.waitFor(browser, "location.pathname === '/planning' && document.querySelector('[role=status]') !== null")
+            #expect(try await browser.currentURL().contains("week=2026-11-23"))
+            let bobs = try await ShiftStore(database: database).list(
+                organizationID: fixture.organization.id, filter: .init(employeeID: fixture.bob.id), page: PageRequest(limit: 5)).items
+            #expect(bobs.map(\.start) == [fixture.at("2026-11-23", 9)])
+
             // Open a mission from the navigation, then its page.
             try await Self.tab(to: "/missions", in: browser)
             try await browser.press(WebDriver.Key.enter)

@@ -201,6 +201,20 @@ extension TestResponse {
             let week = try await ShiftStore(database: database).list(
                 organizationID: fixture.organization.id, filter: .init(employeeID: fixture.alice.id), page: PageRequest(limit: 10))
             #expect(week.items.count == 5)
+
+            // Edit Friday's shift: the form comes back filled in; a shorter shift saves without warnings.
+            let friday = try #require(week.items.first { $0.start == fixture.at("2026-11-27", 9) })
+            let edit = try await web.get("/planning/shifts/\(friday.id)/edit")
+            #expect(edit.html.contains("action=\"/planning/shifts/\(friday.id)\""))
+            #expect(edit.html.contains("id=\"f-start\" name=\"start\" type=\"time\" required value=\"09:00\""))
+            fields["end"] = "11:00"
+            fields["status"] = "confirmed"
+            let updated = try await web.post("/planning/shifts/\(friday.id)", fields)
+            #expect(updated.status == .seeOther)
+            #expect(updated.headers[.location] == "/planning?week=2026-11-23&saved=1")
+            let stored = try await ShiftStore(database: database).get(organizationID: fixture.organization.id, id: friday.id)
+            #expect(stored.end == fixture.at("2026-11-27", 11))
+            #expect(stored.status == .confirmed)
         }
     }
 
@@ -265,6 +279,16 @@ extension TestResponse {
             let problem = try await client.execute(uri: "/api/v1/employees", method: .get, headers: [.cookie: "lang=fr"])
             #expect(problem.status == .unauthorized)
             #expect(try API.object(problem)["title"] as? String == "Authentification requise")
+            // And the user's setting, for a token holder with an English browser.
+            let token = try await API.login(client, fixture.adminEmail, fixture.password)
+            var headers = API.headers(token)
+            headers[.acceptLanguage] = "en"
+            let badID = try await client.execute(uri: "/api/v1/employees/not-an-id", method: .get, headers: headers)
+            try API.expectProblem(badID, status: .badRequest)
+            let body = try API.object(badID)
+            #expect(body["title"] as? String == "Identifiant invalide")
+            #expect((body["detail"] as? String)?.hasPrefix("Un identifiant de la requ\u{ea}te") == true, "\(body)")
+            #expect(badID.headers[.contentLanguage] == "fr")
         }
     }
 }

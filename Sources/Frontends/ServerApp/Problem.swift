@@ -23,7 +23,7 @@ struct Problem: Encodable {
         self.type = "https://crewplan.dev/problems/\(code)"
         self.title = Problem.title(code, locale: locale)
         self.status = status.code
-        self.detail = detail
+        self.detail = Problem.detail(detail, code: code, field: field, locale: locale)
         self.code = code
         self.instance = instance
         self.requestID = requestID
@@ -42,6 +42,26 @@ struct Problem: Encodable {
     ]
 
     static func titleKey(_ code: String) -> String { titleKeys[code] ?? "problem.generic" }
+
+    /// The catalog key of each code's explanation for readers of another language than English.
+    static let detailKeys: [String: String] = [
+        "invalid_input": "problem_detail.invalid_input", "malformed_json": "problem_detail.malformed_json",
+        "invalid_id": "problem_detail.invalid_id", "invalid_query": "problem_detail.invalid_query", "not_found": "problem_detail.not_found",
+        "conflict": "problem_detail.conflict", "rule_violation": "problem_detail.rule_violation", "forbidden": "problem_detail.forbidden",
+        "unauthorized": "problem_detail.unauthorized", "throttled": "problem_detail.throttled",
+        "payload_too_large": "problem_detail.payload_too_large", "unsupported_media_type": "problem_detail.unsupported_media_type",
+        "method_not_allowed": "problem_detail.method_not_allowed", "unavailable": "problem_detail.unavailable",
+        "internal_error": "problem_detail.internal_error",
+    ]
+
+    /// English readers get the specific message; others get the code's explanation in their
+    /// language, naming the field when there is one (the `field` member names it for programs).
+    static func detail(_ english: String, code: String, field: String?, locale: String) -> String {
+        guard let language = Language(rawValue: locale), language != .en, let key = detailKeys[code] else { return english }
+        let localizer = Localizer.bundled(language)
+        let text = localizer.text(key)
+        return field.map { "\(text) \(localizer.text("problem_detail.field", ["field": $0]))" } ?? text
+    }
 
     static func title(_ code: String, locale: String) -> String {
         Localizer.bundled(Language(rawValue: locale) ?? .en).text(titleKey(code))

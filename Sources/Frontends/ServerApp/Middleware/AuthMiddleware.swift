@@ -1,9 +1,11 @@
 import Foundation
 import Hummingbird
 import Logging
+import Domain
 import Security
 
-/// Resolves `Authorization: Bearer` into the context's principal on protected routes.
+/// Resolves `Authorization: Bearer` into the context's principal on protected routes, and answers
+/// the errors of those routes in the principal's language.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let auth: AuthService
@@ -13,8 +15,15 @@ struct AuthMiddleware: RouterMiddleware {
             throw SecurityError(.unauthorized, "missing bearer token")
         }
         var context = context
-        context.principal = try await auth.authenticate(accessToken: String(header.dropFirst(7)))
-        context.logger[metadataKey: "crewplan.org_id"] = .string(context.principal!.organizationID.uuidString)
-        return try await next(request, context)
+        let principal = try await auth.authenticate(accessToken: String(header.dropFirst(7)))
+        context.principal = principal
+        context.logger[metadataKey: "crewplan.org_id"] = .string(principal.organizationID.uuidString)
+        if let setting = principal.locale.flatMap(Language.init(rawValue:)) { context.locale = setting.rawValue }
+        do {
+            return try await next(request, context)
+        } catch {
+            // Answered here, where the context knows the caller: problems follow the user's language.
+            return ProblemMiddleware().problemResponse(for: error, request: request, context: context)
+        }
     }
 }

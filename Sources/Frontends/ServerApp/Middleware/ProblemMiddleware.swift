@@ -37,9 +37,9 @@ struct ProblemMiddleware: RouterMiddleware {
             context.logger.error("request failed", metadata: ["crewplan.error": .string(String(reflecting: error))])
         }
         let problem = Problem(
-            code: code, status: status, detail: detail, locale: context.principal?.locale ?? context.locale, instance: request.uri.path,
+            code: code, status: status, detail: detail, locale: context.locale, instance: request.uri.path,
             requestID: context.requestID, field: field, violations: violations)
-        var headers: HTTPFields = [.contentType: "application/problem+json", .contentLanguage: context.principal?.locale ?? context.locale]
+        var headers: HTTPFields = [.contentType: "application/problem+json", .contentLanguage: context.locale]
         for (name, value) in extra { headers[name] = value }
         let data = (try? JSON.encoder.encode(problem)) ?? Data()
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
