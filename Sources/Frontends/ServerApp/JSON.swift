@@ -41,9 +41,9 @@ enum JSON {
 
     /// The JSON answer of `compute`, through the read cache: `key` holds what the answer depends on
     /// besides the organisation's data (filters, page, the caller's scope).
-    static func cachedResponse(
+    static func cachedResponse<Value: Encodable & SendableMetatype>(
         _ cache: ReadCache, _ kind: CacheKind, organizationID: UUID, key: String,
-        _ compute: @escaping @Sendable () async throws -> some Encodable
+        _ compute: @escaping @Sendable () async throws -> Value
     ) async throws -> Response {
         response(encoded: try await cache.fetch(kind, organizationID: organizationID, key: key) { try encoder.encode(try await compute()) })
     }
