@@ -44,22 +44,37 @@ public struct JobQueue: Sendable {
     }
 
     /// Adds a job, due at `runAt` (now by default).
+    /// With `unlessQueued`, nothing is added while a job of the same kind waits (returns nil then).
     @discardableResult
-    public func enqueue(kind: String, organizationID: UUID? = nil, payload: String = "{}", runAt: Date? = nil, maxAttempts: Int = 5) async throws -> UUID {
+    public func enqueue(
+        kind: String, organizationID: UUID? = nil, payload: String = "{}", runAt: Date? = nil, maxAttempts: Int = 5, unlessQueued: Bool = false
+    ) async throws -> UUID? {
         guard (1...100).contains(kind.count) else { throw DomainError.invalid("kind", "a job kind has 1 to 100 characters") }
         guard maxAttempts >= 1 else { throw DomainError.invalid("max_attempts", "a job needs at least one attempt") }
         guard (try? JSONSerialization.jsonObject(with: Data(payload.utf8), options: [.fragmentsAllowed])) != nil else {
             throw DomainError.invalid("payload", "a job payload is JSON")
         }
         let id = UUID()
-        try await database.withConnection { c in
+        let inserted = try await database.withConnection { c in
             try await c.query(
                 """
                 INSERT INTO jobs (id, kind, org_id, payload, max_attempts, run_at)
-                VALUES (\(id), \(kind), \(organizationID), \(payload)::jsonb, \(maxAttempts), COALESCE(\(runAt)::timestamptz, now()))
-                """, logger: database.logger)
+                SELECT \(id), \(kind), \(organizationID), \(payload)::jsonb, \(maxAttempts), COALESCE(\(runAt)::timestamptz, now())
+                WHERE NOT \(unlessQueued) OR NOT EXISTS (SELECT 1 FROM jobs WHERE kind = \(kind) AND state = 'queued')
+                RETURNING id
+                """, logger: database.logger
+            ).decode(UUID.self).collect()
         }
-        return id
+        return inserted.first
+    }
+
+    /// Deletes jobs that finished (done) before `date`; dead letters stay until replayed or removed.
+    @discardableResult
+    public func purge(finishedBefore date: Date) async throws -> Int {
+        try await database.withConnection { c in
+            try await c.query("DELETE FROM jobs WHERE state = 'done' AND finished_at < \(date) RETURNING id", logger: database.logger)
+                .decode(UUID.self).collect().count
+        }
     }
 
     /// Claims up to `limit` due jobs (of `kinds`, or any) for `lease`; their attempt count goes up.

@@ -35,14 +35,24 @@ public enum CrewplanApplication {
         let redis = configuration.redis.map { RedisConnection(configuration: $0) }
         let cache = ReadCache(redis: configuration.redis, configuration: configuration.cache, logger: logger)
         database.changeObservers.append(cache)
+        let health = HealthChecker(database: database, redis: redis)
+        let slo = SLOTracker(configuration: configuration.slo)
+        let status = StatusService(database: database, health: health, slo: slo, logger: logger)
         let services = Services(
             database: database, auth: await AuthService(database: database, configuration: configuration.security, logger: logger),
-            health: HealthChecker(database: database, redis: redis), cache: cache)
+            health: health, cache: cache, slo: slo, status: status, alertWebhookToken: configuration.alertWebhookToken)
         let pages = try await PageRenderer.load()
+        let worker = JobWorker(queue: services.jobs, handlers: BackgroundJobs.handlers(services: services, configuration: configuration), logger: logger)
         return Application(
             router: router(services: services, web: (pages, WebSession(secureCookies: configuration.secureCookies))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "crewplan"),
-            services: [database.client],
+            services: [
+                database.client, PeriodicService(interval: configuration.statusProbeInterval) {
+                    await status.probe()
+                    await BackgroundJobs.afterProbe(services: services, configuration: configuration)
+                },
+                PeriodicService(interval: .zero) { await worker.run() },
+            ],
             logger: logger)
     }
 
@@ -52,10 +62,12 @@ public enum CrewplanApplication {
         let logger = Logger(label: "crewplan.routes")
         let database = Database(configuration: DatabaseConfiguration(), logger: logger)
         let security = try SecurityConfiguration(jwtSecret: Array(repeating: 0x61, count: 32))
+        let health = HealthChecker(database: database, redis: nil)
+        let slo = SLOTracker(configuration: .standard)
         let services = Services(
             database: database, auth: await AuthService(database: database, configuration: security, logger: logger),
-            health: HealthChecker(database: database, redis: nil),
-            cache: ReadCache(redis: nil, logger: logger))
+            health: health, cache: ReadCache(redis: nil, logger: logger), slo: slo,
+            status: StatusService(database: database, health: health, slo: slo, logger: logger), alertWebhookToken: nil)
         return Set(router(services: services, web: nil).routes.map { route in
             let path = route.path.description
             return "\(route.method.rawValue) \(path.hasPrefix("/") ? path : "/" + path)"
@@ -65,7 +77,7 @@ public enum CrewplanApplication {
     static func router(services: Services, web: (pages: PageRenderer, session: WebSession)?) -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
         // Metrics outermost, so failed requests (answered by the problem middleware) are counted too.
-        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: MetricsMiddleware(slo: services.slo))
         router.add(middleware: ProblemMiddleware())
 
         router.get("health") { _, _ in try JSON.response(["status": "ok"]) }
@@ -83,6 +95,7 @@ public enum CrewplanApplication {
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: openapi)))
         }
 
+        ObservabilityRoutes.add(to: router, services: services)
         let api = router.group("api/v1")
         AuthRoutes.addPublic(to: api, services: services)
         let protected = api.group().add(middleware: AuthMiddleware(auth: services.auth))

@@ -143,6 +143,8 @@ public struct A11yScan: Sendable {
                 [language.rawValue])
             try await Self.waitFor(browser, "document.documentElement.lang === arguments[0]", [language.rawValue])
             try await scan("login", language)
+            try await visit("/status", as: "status", language)
+            try await browser.navigate(to: base + "/login")
             try await browser.execute(
                 """
                 document.getElementById('email').value = arguments[0]; document.getElementById('password').value = arguments[1];

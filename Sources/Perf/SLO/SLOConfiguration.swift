@@ -75,6 +75,24 @@ public struct SLOConfiguration: Sendable, Codable, Equatable {
         case windowDays = "window_days"
     }
 
+    /// The objectives `slo.yaml` ships with, for a server started without the file.
+    public static let standard = SLOConfiguration(
+        service: "crewplan", windowDays: 30,
+        apdex: [
+            Apdex(name: "health", method: "GET", route: "/health", thresholdMilliseconds: 100, objective: 0.995, component: "api"),
+            Apdex(name: "login", method: "POST", route: "/api/v1/auth/login", thresholdMilliseconds: 500, objective: 0.995, component: "login"),
+        ],
+        latency: [Latency(name: "api_p95", routePrefix: "/api/", quantile: 0.95, thresholdMilliseconds: 250)],
+        errors: [Errors(name: "api_5xx", routePrefix: "/api/", maxRatio: 0.001)],
+        queue: Queue(maxDepth: 100, maxAgeSeconds: 300), components: ["database", "cache"])
+
+    /// `CREWPLAN_SLO_FILE`, else `slo.yaml` in the working directory, else ``standard``.
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> SLOConfiguration {
+        if let path = env["CREWPLAN_SLO_FILE"] { return try load(from: URL(fileURLWithPath: path)) }
+        if FileManager.default.fileExists(atPath: "slo.yaml") { return try load(from: URL(fileURLWithPath: "slo.yaml")) }
+        return standard
+    }
+
     public static func load(from url: URL) throws -> SLOConfiguration {
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {

@@ -109,6 +109,19 @@ enum OpenAPISchemas {
             "lines": array(object(["employee_id": uuid, "employee_name": string, "shifts": integer, "planned_minutes": integer, "cost_cents": integer])),
         ]),
         "Liveness": object(["status": string]),
+        "SLOReport": object(
+            ["service": string, "apdex": array(["type": "object"]), "latency": array(["type": "object"]), "errors": array(["type": "object"]),
+             "queue": ["type": ["object", "null"]]], required: ["service", "apdex", "latency", "errors"]),
+        "AlertmanagerNotification": object(
+            ["status": string, "alerts": array(object(["status": string, "labels": ["type": "object"], "annotations": ["type": "object"]], additional: true))],
+            additional: true),
+        "StatusSummary": object(
+            ["page": ["type": "object"], "status": object(["indicator": enumeration(["none", "minor", "major", "critical"]), "description": string]),
+             "components": array(object(
+                ["id": string, "name": string, "status": enumeration(["operational", "degraded_performance", "partial_outage", "major_outage"]),
+                 "position": integer, "updated_at": instant, "uptime_days": array(object(["date": date, "uptime": ["type": "number"]]))],
+                required: ["id", "name", "status", "position", "updated_at", "uptime_days"], additional: true)),
+             "incidents": array(["type": "object"]), "resolved_incidents": array(["type": "object"]), "scheduled_maintenances": array(string)]),
         "Readiness": object([
             "status": enumeration(["ok", "degraded", "unavailable"]),
             "components": array(object([

@@ -56,6 +56,7 @@ enum WebRoutes {
         }
 
         PlanningPages.add(to: web, services: services, pages: pages)
+        StatusPage.add(to: web, services: services, pages: pages)
         DirectoryPages.add(to: web, services: services, pages: pages)
     }
 
