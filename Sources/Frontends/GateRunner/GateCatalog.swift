@@ -12,7 +12,7 @@ enum GateCatalog {
         var thresholds: [String: [String: Double]]
     }
 
-    static let names: Set<String> = ["ascii", "migrations", "openapi", "perf", "i18n", "a11y"]
+    static let names: Set<String> = ["ascii", "migrations", "openapi", "perf", "i18n", "a11y", "alerts", "slo"]
 
     static func run(_ name: String, context: Context) async -> GateResult {
         let start = ContinuousClock.now
@@ -24,6 +24,8 @@ enum GateCatalog {
             case "perf": result = try await perf(context)
             case "i18n": result = try i18n(context)
             case "a11y": result = try await a11y(context)
+            case "alerts": result = try await alerts(context)
+            case "slo": result = try await slo(context)
             default: result = try await openapi()
             }
         } catch {
@@ -129,5 +131,41 @@ enum GateCatalog {
             name: "a11y", passed: report.passed && run.status == 0,
             summary: "axe-core \(report.axeVersion): \(report.pages.count) pages, \(report.violations) violation(s), \(report.excused) excused; report \(out.path)/a11y-report.html",
             details: details)
+    }
+
+    /// Generates the alerting files from slo.yaml and checks them with promtool (rules, config,
+    /// the committed unit tests) and amtool.
+    static func alerts(_ context: Context) async throws -> GateResult {
+        let configuration = try SLOConfiguration.load(from: context.root.appendingPathComponent("slo.yaml"))
+        let out = context.root.appendingPathComponent(".data/alerts")
+        let written = try AlertBundle(slo: configuration, options: .init()).write(
+            to: out, tests: context.root.appendingPathComponent("alerts/rules_test.yml"))
+        let checks = try await AlertBundle.verify(directory: out)
+        let failed = checks.filter { !$0.passed }
+        return GateResult(
+            name: "alerts", passed: failed.isEmpty && checks.count == 4,
+            summary: "\(written.count) files from slo.yaml (\(configuration.apdex.count) Apdex objectives); \(checks.count - failed.count)/\(checks.count) checks pass; files in \(out.path)",
+            details: failed.map { "\($0.command): \($0.output.suffix(600))" })
+    }
+
+    /// Runs `crewplan slo check` (k6 on /health and login, then the server's Apdex against slo.yaml).
+    static func slo(_ context: Context) async throws -> GateResult {
+        let report = context.root.appendingPathComponent(".data/slo-report.json")
+        var arguments = [
+            "slo", "check", "--json", "--report", report.path, "--script", context.root.appendingPathComponent("load/slo.js").path,
+            "--slo", context.root.appendingPathComponent("slo.yaml").path,
+        ]
+        if let seconds = context.thresholds["slo"]?["duration_seconds"] { arguments += ["--duration", String(Int(seconds))] }
+        if let databaseURL = context.databaseURL { arguments += ["--database-url", databaseURL] }
+        let run = try await Subprocess.run(Subprocess.sibling("crewplan").path, arguments)
+        guard run.status == 0 || run.status == 1, let data = try? Data(contentsOf: report),
+            let outcome = try? JSONDecoder().decode(SLOCheck.Outcome.self, from: data)
+        else {
+            return GateResult(name: "slo", passed: false, summary: "crewplan slo check failed (exit \(run.status))", details: [String(run.error.suffix(800))])
+        }
+        let standing = outcome.report.apdex.map { "\($0.name) Apdex \(String(format: "%.4f", $0.apdex)) (\($0.requests) requests, objective \($0.objective))" }
+        return GateResult(
+            name: "slo", passed: outcome.passed && run.status == 0,
+            summary: standing.joined(separator: "; ") + "; k6 \(outcome.load.requests) requests", details: outcome.missed)
     }
 }

@@ -36,10 +36,18 @@ public enum K6 {
     }
 
     public static func run(script: URL, vus: Int, durationSeconds: Int, environment: [String: String]) async throws -> Result {
+        try await run(script: script, load: ["--vus", String(vus), "--duration", "\(durationSeconds)s"], environment: environment)
+    }
+
+    /// Runs a script whose own `options` (scenarios) shape the load.
+    public static func run(script: URL, environment: [String: String]) async throws -> Result {
+        try await run(script: script, load: [], environment: environment)
+    }
+
+    static func run(script: URL, load: [String], environment: [String: String]) async throws -> Result {
         let summary = FileManager.default.temporaryDirectory.appendingPathComponent("crewplan-k6-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: summary) }
-        var arguments = [
-            "run", "--no-usage-report", "--quiet", "--vus", String(vus), "--duration", "\(durationSeconds)s",
+        var arguments = ["run", "--no-usage-report", "--quiet"] + load + [
             "--summary-trend-stats", "med,p(95),p(99),max", "--summary-export", summary.path,
         ]
         for (key, value) in environment.sorted(by: { $0.key < $1.key }) { arguments += ["-e", "\(key)=\(value)"] }
