@@ -26,10 +26,16 @@ install_packages() {
   # Debian starts the packaged services; Crewplan runs its own under .data/ instead.
   $sudo service postgresql stop >/dev/null 2>&1 || true
   $sudo service redis-server stop >/dev/null 2>&1 || true
+  $sudo service prometheus stop >/dev/null 2>&1 || true
+  $sudo service prometheus-alertmanager stop >/dev/null 2>&1 || true
 }
 
 # The browser tests and the a11y gate: Debian's Chromium and its WebDriver, and fonts to render with.
 CREWPLAN_BROWSER_PACKAGES=(chromium chromium-driver fonts-dejavu-core unzip)
+
+# The monitoring stack of the alerting tests and gates: Prometheus (promtool), Alertmanager (amtool),
+# and an SMTP server for the alert emails (aiosmtpd, run with Debian's /usr/bin/python3).
+CREWPLAN_MONITORING_PACKAGES=(prometheus prometheus-alertmanager python3-aiosmtpd)
 
 # axe-core 4.10 ships as axe.min.js inside the axe-selenium-python 3.0.0 wheel (PyPI); only that one
 # file is taken, into .data/tools/ (not tracked).

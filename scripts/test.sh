@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-install_packages "${CREWPLAN_BROWSER_PACKAGES[@]}"
+install_packages "${CREWPLAN_BROWSER_PACKAGES[@]}" "${CREWPLAN_MONITORING_PACKAGES[@]}"
 install_k6
 install_axe
 require_swift

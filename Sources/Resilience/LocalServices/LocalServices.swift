@@ -69,18 +69,7 @@ public struct LocalServices: Sendable {
             guard result.status == 0 else { throw DomainError(.unavailable, "initdb failed: \(result.error)\(result.output)") }
             progress("initialised PostgreSQL in \(pgdata.path)")
         }
-        if try await !postgresRunning() {
-            var options = "-p \(configuration.postgresPort) -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"
-            if configuration.ephemeral { options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" }
-            let log = configuration.dataDirectory.appendingPathComponent("postgres.log")
-            try await PlatformShim.prepareLogFile(log)
-            let result = try await postgresTool("pg_ctl", ["-D", pgdata.path, "-l", log.path, "-o", options, "-w", "-t", "30", "start"])
-            guard result.status == 0 else {
-                let tail = (try? String(contentsOf: log, encoding: .utf8))?.split(separator: "\n").suffix(5).joined(separator: "\n") ?? ""
-                throw DomainError(.unavailable, "PostgreSQL did not start on port \(configuration.postgresPort): \(result.output)\(result.error)\n\(tail)")
-            }
-            progress("PostgreSQL listening on 127.0.0.1:\(configuration.postgresPort)")
-        }
+        try await startPostgres(progress: progress)
         try await createDatabaseIfMissing()
         if !(await redisRunning()) {
             try fm.createDirectory(at: configuration.redisDirectory, withIntermediateDirectories: true)
@@ -101,14 +90,33 @@ public struct LocalServices: Sendable {
 
     /// Stops both services; data stays. With `removeData`, the data folder is deleted too.
     public func down(removeData: Bool = false) async throws {
-        if try await postgresRunning() {
-            let result = try await postgresTool("pg_ctl", ["-D", configuration.postgresDirectory.path, "-m", "fast", "-w", "stop"])
-            guard result.status == 0 else { throw DomainError(.unavailable, "pg_ctl stop failed: \(result.error)") }
-        }
+        try await stopPostgres()
         if await redisRunning() {
             _ = try? await RedisConnection(configuration: .init(port: configuration.redisPort)).command(["SHUTDOWN", "NOSAVE"])
         }
         if removeData { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
+    }
+
+    /// Starts PostgreSQL alone (initialised already); nothing when it runs.
+    public func startPostgres(progress: @Sendable (String) -> Void = { _ in }) async throws {
+        guard try await !postgresRunning() else { return }
+        var options = "-p \(configuration.postgresPort) -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"
+        if configuration.ephemeral { options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" }
+        let log = configuration.dataDirectory.appendingPathComponent("postgres.log")
+        try await PlatformShim.prepareLogFile(log)
+        let result = try await postgresTool("pg_ctl", ["-D", configuration.postgresDirectory.path, "-l", log.path, "-o", options, "-w", "-t", "30", "start"])
+        guard result.status == 0 else {
+            let tail = (try? String(contentsOf: log, encoding: .utf8))?.split(separator: "\n").suffix(5).joined(separator: "\n") ?? ""
+            throw DomainError(.unavailable, "PostgreSQL did not start on port \(configuration.postgresPort): \(result.output)\(result.error)\n\(tail)")
+        }
+        progress("PostgreSQL listening on 127.0.0.1:\(configuration.postgresPort)")
+    }
+
+    /// Stops PostgreSQL alone (fast shutdown: open sessions are ended); nothing when it is stopped.
+    public func stopPostgres() async throws {
+        guard try await postgresRunning() else { return }
+        let result = try await postgresTool("pg_ctl", ["-D", configuration.postgresDirectory.path, "-m", "fast", "-w", "stop"])
+        guard result.status == 0 else { throw DomainError(.unavailable, "pg_ctl stop failed: \(result.error)") }
     }
 
     public func status() async throws -> Status {

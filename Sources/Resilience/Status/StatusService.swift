@@ -124,11 +124,29 @@ public final class StatusService: Sendable {
         live.withLockedValue { $0.pendingEvents += events }
         // Written now when the database answers; otherwise at the next probe that finds it back.
         let pending = live.withLockedValue { $0.pendingEvents }
-        do {
-            for event in pending { try await apply(event) }
+        let written: Bool? = await withinDeadline {
+            for event in pending { try await self.apply(event) }
+            return true
+        }
+        if written == true {
             live.withLockedValue { $0.pendingEvents.removeFirst(min(pending.count, $0.pendingEvents.count)) }
-        } catch {
-            logger.warning("incident kept in memory until the database is back", metadata: ["crewplan.error": .string("\(error)")])
+        } else {
+            logger.warning("incident kept in memory until the database is back")
+        }
+    }
+
+    /// The value of `body`, or nil when it fails or takes longer than `deadline` (an unreachable
+    /// database must not hold the status page or the webhook).
+    func withinDeadline<T: Sendable>(_ deadline: Duration = .seconds(2), _ body: @escaping @Sendable () async throws -> T) async -> T? {
+        await withTaskGroup(of: T?.self) { group in
+            group.addTask { try? await body() }
+            group.addTask {
+                try? await Task.sleep(for: deadline)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
         }
     }
 
@@ -136,8 +154,9 @@ public final class StatusService: Sendable {
     /// memory (the last stored figures and the pending events) while the database is down.
     public func summary(now: Date = Date(), days: Int = 90) async -> StatusSummary {
         let today = LocalDate(instant: now, timeZone: TimeZone(identifier: "UTC")!)
-        let stored = try? await store.incidents()
-        let uptime = try? await store.uptime(days: days, until: today)
+        let store = self.store
+        let stored = await withinDeadline { try await store.incidents() }
+        let uptime = await withinDeadline { try await store.uptime(days: days, until: today) }
         let l = live.withLockedValue { l -> Live in
             if let stored { l.lastIncidents = stored }
             if let uptime { l.lastUptime = uptime }

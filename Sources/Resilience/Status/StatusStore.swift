@@ -64,7 +64,7 @@ public struct StatusStore: Sendable {
             try await c.query(
                 """
                 SELECT \(unescaped: Self.columns) FROM status_incidents
-                WHERE state <> 'resolved' OR resolved_at > now() - make_interval(days => \(days))
+                WHERE state <> 'resolved' OR resolved_at > now() - make_interval(days => \(days)::integer)
                 ORDER BY created_at DESC LIMIT 100
                 """, logger: database.logger
             ).decode((UUID, String, String, String, String, String?, Date, Date, Date?, String).self).collect().compactMap(Self.make)
