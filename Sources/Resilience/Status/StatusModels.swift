@@ -109,4 +109,9 @@ public struct AlertmanagerNotification: Sendable, Codable {
     }
     public var status: String
     public var alerts: [Alert]
+
+    public init(status: String, alerts: [Alert]) {
+        self.status = status
+        self.alerts = alerts
+    }
 }
