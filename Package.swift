@@ -70,6 +70,7 @@ let package = Package(
                 "Domain",
                 "CLibXML2",
                 .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -148,7 +149,7 @@ let package = Package(
         .executableTarget(
             name: "CrewplanGate",
             dependencies: [
-                "Domain", "Perf", "Resilience", "ServerApp",
+                "Domain", "Perf", "Resilience", "Security", "ServerApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/Frontends/GateRunner",

@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import Logging
 import Perf
+import Security
 import ServerApp
 
 /// The gates this runner knows, each calling one library entry point.
@@ -12,7 +13,7 @@ enum GateCatalog {
         var thresholds: [String: [String: Double]]
     }
 
-    static let names: Set<String> = ["ascii", "migrations", "openapi", "perf", "i18n", "a11y", "alerts", "slo"]
+    static let names: Set<String> = ["ascii", "migrations", "openapi", "perf", "i18n", "a11y", "alerts", "slo", "rbac"]
 
     static func run(_ name: String, context: Context) async -> GateResult {
         let start = ContinuousClock.now
@@ -26,6 +27,7 @@ enum GateCatalog {
             case "a11y": result = try await a11y(context)
             case "alerts": result = try await alerts(context)
             case "slo": result = try await slo(context)
+            case "rbac": result = try await rbac(context)
             default: result = try await openapi()
             }
         } catch {
@@ -167,5 +169,19 @@ enum GateCatalog {
         return GateResult(
             name: "slo", passed: outcome.passed && run.status == 0,
             summary: standing.joined(separator: "; ") + "; k6 \(outcome.load.requests) requests", details: outcome.missed)
+    }
+
+    /// config/rbac.yaml parses without errors and lints clean against the routes, and every API route
+    /// the catalog names is one the router registers.
+    static func rbac(_ context: Context) async throws -> GateResult {
+        let file = context.root.appendingPathComponent("config/rbac.yaml")
+        let (policy, parsed) = RBACPolicy.parse(try String(contentsOf: file, encoding: .utf8), source: "config/rbac.yaml")
+        var details = (parsed + (policy?.lint() ?? [])).map(\.description)
+        let registered = try await CrewplanApplication.registeredRoutes()
+        details += RouteCatalog.api.filter { !registered.contains($0.route) }.map { "catalog names \($0.route), which the router does not register" }
+        return GateResult(
+            name: "rbac", passed: details.isEmpty && policy != nil,
+            summary: "\(policy?.roles.count ?? 0) roles, \(policy?.permissions.count ?? 0) permissions, \(RouteCatalog.all.count) routes; \(details.count) finding(s)",
+            details: details)
     }
 }

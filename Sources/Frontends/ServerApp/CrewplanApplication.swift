@@ -40,7 +40,8 @@ public enum CrewplanApplication {
         let status = StatusService(database: database, health: health, slo: slo, logger: logger)
         let services = Services(
             database: database, auth: await AuthService(database: database, configuration: configuration.security, logger: logger),
-            health: health, cache: cache, slo: slo, status: status, alertWebhookToken: configuration.alertWebhookToken)
+            access: AccessControl(policy: configuration.rbac), health: health, cache: cache, slo: slo, status: status,
+            alertWebhookToken: configuration.alertWebhookToken)
         let pages = try await PageRenderer.load()
         let worker = JobWorker(queue: services.jobs, handlers: BackgroundJobs.handlers(services: services, configuration: configuration), logger: logger)
         return Application(
@@ -66,7 +67,7 @@ public enum CrewplanApplication {
         let slo = SLOTracker(configuration: .standard)
         let services = Services(
             database: database, auth: await AuthService(database: database, configuration: security, logger: logger),
-            health: health, cache: ReadCache(redis: nil, logger: logger), slo: slo,
+            access: AccessControl(), health: health, cache: ReadCache(redis: nil, logger: logger), slo: slo,
             status: StatusService(database: database, health: health, slo: slo, logger: logger), alertWebhookToken: nil)
         return Set(router(services: services, web: nil).routes.map { route in
             let path = route.path.description

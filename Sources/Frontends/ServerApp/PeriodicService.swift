@@ -7,14 +7,15 @@ struct PeriodicService: Service {
     let body: @Sendable () async -> Void
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        // Ending on shutdown is this service's normal end, not a failure of the group.
+        await cancelWhenGracefulShutdown {
             if interval == .zero {
                 await body()
                 return
             }
             while !Task.isCancelled {
                 await body()
-                try await Task.sleep(for: interval)
+                try? await Task.sleep(for: interval)
             }
         }
     }

@@ -17,6 +17,8 @@ public struct ServerConfiguration: Sendable {
     /// Marks the web session cookies `Secure`: on wherever the server is reached over TLS (behind
     /// Caddy in production); off for plain-HTTP loopback development and tests.
     public var secureCookies: Bool
+    /// Roles, permissions and scopes (`config/rbac.yaml`).
+    public var rbac: RBACPolicy
     /// The service level objectives (`slo.yaml`).
     public var slo: SLOConfiguration
     /// How often the status page probes the dependencies.
@@ -29,10 +31,11 @@ public struct ServerConfiguration: Sendable {
     public init(
         host: String = "127.0.0.1", port: Int = 8080, database: DatabaseConfiguration, redis: RedisConfiguration?,
         security: SecurityConfiguration, cache: CacheConfiguration = .init(), jsonLogs: Bool = true,
-        secureCookies: Bool = false, slo: SLOConfiguration = .standard, statusProbeInterval: Duration = .seconds(15),
+        secureCookies: Bool = false, rbac: RBACPolicy = .standard, slo: SLOConfiguration = .standard, statusProbeInterval: Duration = .seconds(15),
         alertWebhookToken: String? = nil, statusPublishDirectory: String? = nil
     ) {
         self.secureCookies = secureCookies
+        self.rbac = rbac
         self.slo = slo
         self.statusProbeInterval = statusProbeInterval
         self.alertWebhookToken = alertWebhookToken
@@ -48,7 +51,8 @@ public struct ServerConfiguration: Sendable {
 
     /// Reads `CREWPLAN_HOST`, `CREWPLAN_PORT`, `CREWPLAN_DATABASE_URL`, `CREWPLAN_REDIS_URL`
     /// (`none` disables Redis), `CREWPLAN_CACHE*` (see ``CacheConfiguration``), `CREWPLAN_JWT_SECRET` or `CREWPLAN_JWT_KEY_FILE`, `CREWPLAN_LOG_FORMAT` (json|text),
-    /// `CREWPLAN_SECURE_COOKIES` (true|false, default false), `CREWPLAN_SLO_FILE` (default slo.yaml),
+    /// `CREWPLAN_SECURE_COOKIES` (true|false, default false), `CREWPLAN_RBAC_FILE` (default config/rbac.yaml),
+    /// `CREWPLAN_SLO_FILE` (default slo.yaml),
     /// `CREWPLAN_STATUS_PROBE_SECONDS` (15), `CREWPLAN_ALERT_WEBHOOK_TOKEN`, `CREWPLAN_STATUS_PUBLISH_DIR`.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> ServerConfiguration {
         guard let port = Int(env["CREWPLAN_PORT"] ?? "8080"), (0...65535).contains(port) else {
@@ -63,6 +67,7 @@ public struct ServerConfiguration: Sendable {
             cache: try CacheConfiguration.fromEnvironment(env),
             jsonLogs: (env["CREWPLAN_LOG_FORMAT"] ?? "json") == "json",
             secureCookies: (env["CREWPLAN_SECURE_COOKIES"] ?? "false") == "true",
+            rbac: try RBACPolicy.fromEnvironment(env),
             slo: try SLOConfiguration.fromEnvironment(env),
             statusProbeInterval: .milliseconds(Int((Double(env["CREWPLAN_STATUS_PROBE_SECONDS"] ?? "15") ?? 15) * 1000)),
             alertWebhookToken: env["CREWPLAN_ALERT_WEBHOOK_TOKEN"].flatMap { $0.count >= 16 ? $0 : nil },

@@ -13,30 +13,21 @@ public struct Permission: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "\(resource.rawValue):\(action.rawValue)" }
 }
 
-/// Role-based access: which roles hold a permission and over what scope.
-/// admin: the whole organisation; manager: reads the organisation, plans shifts on own sites and
-/// teams, manages missions; employee: reads own shifts, planning and profile, plus sites, teams and
-/// missions. (Declarative YAML policies replace this table in the security issue; the scopes stay.)
+/// Role-based access from the declarative policy (`config/rbac.yaml`): which roles hold a
+/// permission and over what scope. Organisation-wide grants win over site and team ones, which win
+/// over `self`.
 public struct AccessControl: Sendable {
-    public init() {}
+    public let policy: RBACPolicy
+
+    public init(policy: RBACPolicy = .standard) { self.policy = policy }
 
     /// The scope `principal` has for `permission`; throws `forbidden` when none.
     public func scope(for principal: Principal, _ permission: Permission) throws(DomainError) -> AccessScope {
-        switch (principal.role, permission.action, permission.resource) {
-        case (.admin, _, _):
-            return .organization
-        case (.manager, .read, _):
-            return .organization
-        case (.manager, .write, .shifts):
-            return .units(sites: principal.siteIDs, teams: principal.teamIDs)
-        case (.manager, .write, .missions):
-            return .organization
-        case (.employee, .read, .shifts), (.employee, .read, .planning), (.employee, .read, .employees):
-            return .employee(principal.employeeID)
-        case (.employee, .read, .sites), (.employee, .read, .teams), (.employee, .read, .missions), (.employee, .read, .organization):
-            return .organization
-        default:
+        guard let scopes = policy.scopes(of: principal.role.rawValue, for: permission.description) else {
             throw DomainError(.forbidden, "role \(principal.role.rawValue) may not \(permission.action.rawValue) \(permission.resource.rawValue)")
         }
+        if scopes.contains(.organization) { return .organization }
+        if scopes.contains(.self) { return .employee(principal.employeeID) }
+        return .units(sites: scopes.contains(.site) ? principal.siteIDs : [], teams: scopes.contains(.team) ? principal.teamIDs : [])
     }
 }

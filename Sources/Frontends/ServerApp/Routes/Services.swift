@@ -7,7 +7,7 @@ import Security
 struct Services: Sendable {
     let database: Database
     let auth: AuthService
-    let access = AccessControl()
+    let access: AccessControl
     let health: HealthChecker
     let cache: ReadCache
     let slo: SLOTracker
