@@ -173,7 +173,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SecurityTests",
-            dependencies: ["Security", "Domain", "CrewplanTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: ["Security", "Domain", "Perf", "CrewplanTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

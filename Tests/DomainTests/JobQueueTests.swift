@@ -60,9 +60,9 @@ import Testing
         let queue = JobQueue(database: try await TestEnvironment.database())
         let kind = Self.kind()
         try await queue.enqueue(kind: kind)
-        let first = try #require(try await queue.claim(kinds: [kind], lease: .milliseconds(200)).first)
+        let first = try #require(try await queue.claim(kinds: [kind], lease: .seconds(3)).first)
         #expect(try await queue.claim(kinds: [kind]).isEmpty, "held while the lease runs")
-        try await Task.sleep(for: .milliseconds(400))
+        try await Task.sleep(for: .milliseconds(3500))
         let again = try #require(try await queue.claim(kinds: [kind]).first)
         #expect(again.id == first.id && again.attempts == 2)
     }

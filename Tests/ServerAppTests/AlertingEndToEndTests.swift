@@ -129,7 +129,8 @@ import FoundationNetworking
                 try await Self.eventually("the resolved email") {
                     ((try? String(contentsOf: smtpLog, encoding: .utf8)) ?? "").contains("[RESOLVED] ComponentDown (database)")
                 }
-                try await Self.eventually("the incident resolved and stored", timeout: .seconds(30)) {
+                // The pool may still be backing off from the outage's failed connections: its writes can lag the probe.
+                try await Self.eventually("the incident resolved and stored", timeout: .seconds(90)) {
                     let summary = try await Self.summary(base)
                     let resolved = summary["resolved_incidents"] as? [[String: Any]] ?? []
                     return Self.componentStatus(summary, "database") == "operational" && (summary["incidents"] as? [Any])?.isEmpty == true

@@ -54,7 +54,8 @@ import Testing
     @Test func theCatalogCoversEveryProtectedRouteTheRouterRegisters() async throws {
         let registered = try await CrewplanApplication.registeredRoutes()
         let open: Set<String> = [
-            "POST /api/v1/auth/login", "POST /api/v1/auth/refresh", "POST /api/v1/auth/logout", "GET /api/v1/slo", "POST /api/v1/status/alerts",
+            "POST /api/v1/auth/login", "POST /api/v1/auth/mfa", "POST /api/v1/auth/refresh", "POST /api/v1/auth/logout", "GET /api/v1/slo",
+            "POST /api/v1/status/alerts",
         ]
         let protected = registered.filter { $0.contains(" /api/v1/") && !open.contains($0) }
         #expect(protected == Set(RouteCatalog.api.map(\.route)))

@@ -75,7 +75,8 @@ func runReporting(json: Bool, _ body: () async throws -> Void) async throws {
     } catch let error as ExitCode {
         throw error
     } catch {
-        let message = "\(error)"
+        // The reflection names the failing query or call (never bound values), which an operator needs.
+        let message = String(String(reflecting: error).prefix(600))
         let unavailable = message.contains("connect") || message.contains("Connection")
         report(json: json, code: unavailable ? "unavailable" : "error", message: unavailable ? "cannot reach the database: \(message)" : message)
         throw ExitCode(unavailable ? 69 : 1)

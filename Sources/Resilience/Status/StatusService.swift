@@ -22,15 +22,21 @@ public final class StatusService: Sendable {
         var states: [StatusComponent: ComponentStatus] = [:]
         var updatedAt = Date()
         var pendingSamples: [LocalDate: [StatusComponent: (checks: Int, operational: Int)]] = [:]
-        /// Incidents opened or moved while the database was unreachable, in order.
+        /// Incident events not written yet (the database was unreachable, or the write is under way), in order.
         var pendingEvents: [Event] = []
+        /// One writer of the pending events at a time, so none is written twice or dropped.
+        var flushing = false
         var lastIncidents: [Incident] = []
         var lastUptime: [StatusComponent: [(LocalDate, Double)]] = [:]
     }
 
-    enum Event {
-        case open(Incident)
-        case update(fingerprint: String, state: Incident.State, body: String, at: Date)
+    struct Event: Sendable {
+        enum Change: Sendable {
+            case open(Incident)
+            case update(fingerprint: String, state: Incident.State, body: String, at: Date)
+        }
+        var id = UUID()
+        var change: Change
     }
 
     private let live = NIOLockedValueBox(Live())
@@ -70,7 +76,7 @@ public final class StatusService: Sendable {
             Gauge(label: "crewplan_component_up", dimensions: [("component", name)]).record(up[name] ?? true ? 1 : 0)
         }
         let day = LocalDate(instant: now, timeZone: TimeZone(identifier: "UTC")!)
-        let (samples, events) = live.withLockedValue { l -> ([LocalDate: [StatusComponent: (checks: Int, operational: Int)]], [Event]) in
+        let samples = live.withLockedValue { l -> [LocalDate: [StatusComponent: (checks: Int, operational: Int)]] in
             l.states = states
             l.updatedAt = now
             for (component, state) in states {
@@ -79,23 +85,57 @@ public final class StatusService: Sendable {
                 if state == .operational { counts.operational += 1 }
                 l.pendingSamples[day, default: [:]][component] = counts
             }
-            return databaseUp ? (l.pendingSamples, l.pendingEvents) : ([:], [])
+            return databaseUp ? l.pendingSamples : [:]
         }
         guard databaseUp else { return }
         do {
             for (day, counts) in samples { try await store.record(counts, day: day) }
-            for event in events { try await apply(event) }
             live.withLockedValue { l in
-                l.pendingSamples = [:]
-                l.pendingEvents.removeFirst(min(events.count, l.pendingEvents.count))
+                // Samples counted while writing stay for the next round.
+                for (day, counts) in samples {
+                    for (component, written) in counts {
+                        guard var left = l.pendingSamples[day]?[component] else { continue }
+                        left.checks -= written.checks
+                        left.operational -= written.operational
+                        l.pendingSamples[day]?[component] = left.checks > 0 ? left : nil
+                    }
+                    if l.pendingSamples[day]?.isEmpty == true { l.pendingSamples[day] = nil }
+                }
             }
         } catch {
             logger.warning("status samples not written yet", metadata: ["crewplan.error": .string("\(error)")])
         }
+        await flushPendingEvents()
+    }
+
+    /// Writes the pending incident events in order, stopping at the first failure (the rest wait for
+    /// the next probe). Returns whether none is left.
+    @discardableResult
+    func flushPendingEvents() async -> Bool {
+        guard let batch = live.withLockedValue({ l -> [Event]? in
+            guard !l.flushing, !l.pendingEvents.isEmpty else { return nil }
+            l.flushing = true
+            return l.pendingEvents
+        }) else { return live.withLockedValue { $0.pendingEvents.isEmpty } }
+        var applied = Set<UUID>()
+        for event in batch {
+            do {
+                try await apply(event)
+                applied.insert(event.id)
+            } catch {
+                logger.warning("incident kept in memory until the database is back", metadata: ["crewplan.error": .string("\(error)")])
+                break
+            }
+        }
+        return live.withLockedValue { l in
+            l.pendingEvents.removeAll { applied.contains($0.id) }
+            l.flushing = false
+            return l.pendingEvents.isEmpty
+        }
     }
 
     func apply(_ event: Event) async throws {
-        switch event {
+        switch event.change {
         case .open(let incident): try await store.open(incident)
         case .update(let fingerprint, let state, let body, let at): try await store.update(fingerprint: fingerprint, state: state, body: body, at: at)
         }
@@ -113,40 +153,32 @@ public final class StatusService: Sendable {
                 let impact: Incident.Impact =
                     alert.labels["severity"] == "page" ? (alert.labels["alertname"] == "ComponentDown" || alert.labels["alertname"] == "CrewplanDown" ? .critical : .major) : .minor
                 let at = alert.startsAt ?? now
-                events.append(.open(Incident(
+                events.append(Event(change: .open(Incident(
                     id: UUID(), component: component, name: summary, impact: impact, state: .investigating, fingerprint: fingerprint,
                     createdAt: at, updatedAt: at, resolvedAt: nil,
-                    updates: [Incident.Update(state: .investigating, body: alert.annotations["description"] ?? summary, at: at)])))
+                    updates: [Incident.Update(state: .investigating, body: alert.annotations["description"] ?? summary, at: at)]))))
             } else {
-                events.append(.update(fingerprint: fingerprint, state: .resolved, body: "Resolved: \(summary)", at: alert.endsAt ?? now))
+                events.append(Event(change: .update(fingerprint: fingerprint, state: .resolved, body: "Resolved: \(summary)", at: alert.endsAt ?? now)))
             }
         }
         live.withLockedValue { $0.pendingEvents += events }
-        // Written now when the database answers; otherwise at the next probe that finds it back.
-        let pending = live.withLockedValue { $0.pendingEvents }
-        let written: Bool? = await withinDeadline {
-            for event in pending { try await self.apply(event) }
-            return true
-        }
-        if written == true {
-            live.withLockedValue { $0.pendingEvents.removeFirst(min(pending.count, $0.pendingEvents.count)) }
-        } else {
-            logger.warning("incident kept in memory until the database is back")
-        }
+        // Written now when the database answers within the deadline; otherwise by the next probe.
+        _ = await withinDeadline { await self.flushPendingEvents() }
     }
 
     /// The value of `body`, or nil when it fails or takes longer than `deadline` (an unreachable
-    /// database must not hold the status page or the webhook).
+    /// database, or a pool still backing off after an outage, must not hold the page or the
+    /// webhook). A late body finishes in the background; its result is dropped.
     func withinDeadline<T: Sendable>(_ deadline: Duration = .seconds(2), _ body: @escaping @Sendable () async throws -> T) async -> T? {
-        await withTaskGroup(of: T?.self) { group in
-            group.addTask { try? await body() }
-            group.addTask {
+        let once = NIOLockedValueBox<CheckedContinuation<T?, Never>?>(nil)
+        return await withCheckedContinuation { (continuation: CheckedContinuation<T?, Never>) in
+            once.withLockedValue { $0 = continuation }
+            func finish(_ value: T?) { once.withLockedValue { slot in slot?.resume(returning: value); slot = nil } }
+            Task { finish(try? await body()) }
+            Task {
                 try? await Task.sleep(for: deadline)
-                return nil
+                finish(nil)
             }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
         }
     }
 
@@ -164,7 +196,7 @@ public final class StatusService: Sendable {
         }
         var incidents = l.lastIncidents
         for event in l.pendingEvents {
-            switch event {
+            switch event.change {
             case .open(let incident):
                 if !incidents.contains(where: { $0.fingerprint == incident.fingerprint && $0.state != .resolved }) { incidents.insert(incident, at: 0) }
             case .update(let fingerprint, let state, let body, let at):

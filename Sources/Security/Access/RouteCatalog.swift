@@ -30,7 +30,11 @@ public enum RouteCatalog {
 
     /// The API's protected routes.
     public static let api: [RouteRule] =
-        [RouteRule("GET", "/api/v1/me", nil)] + ["sites", "teams", "employees", "missions", "shifts"].flatMap(crud) + [
+        [
+            RouteRule("GET", "/api/v1/me", nil), RouteRule("POST", "/api/v1/me/2fa", nil), RouteRule("POST", "/api/v1/me/2fa/confirm", nil),
+            RouteRule("POST", "/api/v1/me/2fa/recovery-codes", nil), RouteRule("POST", "/api/v1/me/2fa/disable", nil),
+            RouteRule("GET", "/api/v1/me/notifications", nil),
+        ] + ["sites", "teams", "employees", "missions", "shifts"].flatMap(crud) + [
             RouteRule("GET", "/api/v1/missions/{id}/staffing", "planning:read", organizationWide: true),
             RouteRule("GET", "/api/v1/planning/week", "planning:read"),
         ]

@@ -46,8 +46,26 @@ public struct AuthService: Sendable {
         try await UserAdmin(database: database, hasher: hasher, logger: logger).create(organizationID: organizationID, user)
     }
 
-    /// Logs in with email and password. Wrong credentials and unknown emails answer alike.
-    public func login(email rawEmail: String, password: String, address: String) async throws -> TokenPair {
+    /// What a correct password leads to: the session's tokens, or, for an account with a second
+    /// factor, a short-lived challenge to answer with a code (``completeSignIn(mfaToken:code:recoveryCode:address:)``).
+    public enum SignIn: Sendable, Equatable {
+        case tokens(TokenPair)
+        case secondFactorRequired(mfaToken: String)
+    }
+
+    /// The second factor of this service's accounts.
+    public var twoFactor: TwoFactorService { TwoFactorService(database: database, configuration: configuration, logger: logger) }
+
+    /// Logs in an account without a second factor (tools and tests); an account with one is refused.
+    public func login(email: String, password: String, address: String) async throws -> TokenPair {
+        guard case .tokens(let pair) = try await signIn(email: email, password: password, address: address) else {
+            throw SecurityError(.unauthorized, "this account needs its second factor")
+        }
+        return pair
+    }
+
+    /// Checks email and password. Wrong credentials and unknown emails answer alike.
+    public func signIn(email rawEmail: String, password: String, address: String) async throws -> SignIn {
         let email = rawEmail.trimmingCharacters(in: .whitespaces).lowercased()
         let addressKey = "addr:\(address)"
         if try await addressFailures(addressKey) >= configuration.addressFailureLimit {
@@ -90,8 +108,53 @@ public struct AuthService: Sendable {
         try await database.withConnection { c in
             try await c.query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = \(user.0)", logger: logger)
         }
+        if try await twoFactor.isEnabled(userID: user.0) {
+            let challenge = TokenService.makeRefreshToken()
+            try await database.withConnection { c in
+                try await c.query(
+                    "INSERT INTO mfa_challenges (token_hash, user_id, expires_at) VALUES (\(challenge.hash), \(user.0), now() + interval '5 minutes')",
+                    logger: logger)
+            }
+            try await audit.record(organizationID: user.1, actorID: user.0, action: "login.password_ok_2fa_pending", target: email, address: address)
+            return .secondFactorRequired(mfaToken: challenge.token)
+        }
         let pair = try await openSession(userID: user.0, organizationID: user.1, role: user.3)
         try await audit.record(organizationID: user.1, actorID: user.0, action: "login.succeeded", target: email, address: address)
+        return .tokens(pair)
+    }
+
+    /// Answers a sign-in challenge with a TOTP code or a recovery code. A challenge lives 5 minutes
+    /// and allows 5 attempts; it is spent by its success.
+    public func completeSignIn(mfaToken: String, code: String?, recoveryCode: String?, address: String) async throws -> TokenPair {
+        let hash = TokenService.hashRefreshToken(mfaToken)
+        let rows = try await database.withConnection { c in
+            try await c.query(
+                """
+                UPDATE mfa_challenges SET attempts = attempts + 1
+                WHERE token_hash = \(hash) AND used_at IS NULL AND expires_at > now() AND attempts < 5
+                RETURNING user_id
+                """, logger: logger
+            ).decode(UUID.self).collect()
+        }
+        guard let userID = rows.first else { throw SecurityError(.unauthorized, "the sign-in challenge is unknown, expired or spent") }
+        if let code, recoveryCode == nil {
+            try await twoFactor.verify(userID: userID, code: code, address: address)
+        } else if let recoveryCode, code == nil {
+            try await twoFactor.useRecoveryCode(userID: userID, code: recoveryCode, address: address)
+        } else {
+            throw SecurityError(.unauthorized, "send either code or recovery_code")
+        }
+        let spent = try await database.withConnection { c in
+            try await c.query("UPDATE mfa_challenges SET used_at = now() WHERE token_hash = \(hash) AND used_at IS NULL RETURNING user_id", logger: logger)
+                .decode(UUID.self).collect()
+        }
+        guard !spent.isEmpty else { throw SecurityError(.unauthorized, "the sign-in challenge is spent") }
+        let user = try await database.withConnection { c in
+            try await c.query("SELECT org_id, role, email FROM users WHERE id = \(userID)", logger: logger).decode((UUID, String, String).self).collect()
+        }
+        guard let account = user.first else { throw SecurityError(.unauthorized, "unknown account") }
+        let pair = try await openSession(userID: userID, organizationID: account.0, role: account.1)
+        try await audit.record(organizationID: account.0, actorID: userID, action: "login.succeeded", target: account.2, address: address, details: ["factor": code != nil ? "totp" : "recovery_code"])
         return pair
     }
 

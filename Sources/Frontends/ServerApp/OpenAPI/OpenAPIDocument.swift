@@ -34,10 +34,16 @@ public enum OpenAPIDocument {
     static var operations: [Operation] {
         let s = OpenAPISchemas.self
         var ops: [Operation] = [
-            Operation(method: "post", path: "/api/v1/auth/login", summary: "Log in with email and password", tag: "auth", secured: false, body: "LoginRequest", response: "TokenPair"),
+            Operation(method: "post", path: "/api/v1/auth/login", summary: "Log in with email and password (tokens, or a second-factor challenge)", tag: "auth", secured: false, body: "LoginRequest", response: "LoginResult"),
+            Operation(method: "post", path: "/api/v1/auth/mfa", summary: "Answer the second-factor challenge with a TOTP code or a recovery code", tag: "auth", secured: false, body: "SecondFactorRequest", response: "TokenPair"),
             Operation(method: "post", path: "/api/v1/auth/refresh", summary: "Rotate a refresh token", tag: "auth", secured: false, body: "RefreshRequest", response: "TokenPair"),
             Operation(method: "post", path: "/api/v1/auth/logout", summary: "Revoke a session", tag: "auth", secured: false, body: "RefreshRequest", status: 204),
             Operation(method: "get", path: "/api/v1/me", summary: "The caller and their organisation", tag: "auth", response: "Me"),
+            Operation(method: "post", path: "/api/v1/me/2fa", summary: "Start a TOTP enrollment (secret, otpauth URI, QR code)", tag: "auth", status: 201, response: "Enrollment"),
+            Operation(method: "post", path: "/api/v1/me/2fa/confirm", summary: "Confirm the enrollment with a first code; returns the recovery codes once", tag: "auth", body: "CodeRequest", response: "RecoveryCodes"),
+            Operation(method: "post", path: "/api/v1/me/2fa/recovery-codes", summary: "Replace the recovery codes (needs a current code)", tag: "auth", body: "CodeRequest", response: "RecoveryCodes"),
+            Operation(method: "post", path: "/api/v1/me/2fa/disable", summary: "Turn the second factor off (needs a current code)", tag: "auth", body: "CodeRequest", status: 204),
+            Operation(method: "get", path: "/api/v1/me/notifications", summary: "Unread security notifications (a replayed code, for instance)", tag: "auth", response: "Notifications"),
         ]
         ops += crud("sites", "Site", tag: "sites", filters: [("q", s.string)])
         ops += crud("teams", "Team", tag: "teams", filters: [("site_id", s.uuid)])
@@ -101,7 +107,7 @@ public enum OpenAPIDocument {
                 responses["422"] = problem("Invalid field or planning rules violated")
                 if op.method == "post" || op.method == "put" { responses["409"] = problem("Conflicts with stored data") }
             }
-            if op.path == "/api/v1/auth/login" { responses["429"] = problem("Too many failed attempts") }
+            if op.path == "/api/v1/auth/login" || op.path == "/api/v1/auth/mfa" { responses["429"] = problem("Too many failed attempts") }
             if op.path.hasPrefix("/api/") { responses["503"] = problem("A dependency is unavailable") }
             var operation: [String: Any] = [
                 "summary": op.summary, "tags": [op.tag], "responses": responses,

@@ -60,6 +60,12 @@ enum OpenAPISchemas {
         ], required: ["type", "title", "status", "detail", "code", "instance", "request_id"]),
         "RuleViolation": violation,
         "LoginRequest": object(["email": string, "password": string]),
+        "LoginResult": ["oneOf": [ref("TokenPair"), object(["mfa_required": ["type": "boolean", "const": true], "mfa_token": string])]],
+        "SecondFactorRequest": object(["mfa_token": string, "code": string, "recovery_code": string], required: ["mfa_token"]),
+        "CodeRequest": object(["code": string]),
+        "Enrollment": object(["otpauth_uri": string, "secret": string, "qr_svg": string]),
+        "RecoveryCodes": object(["recovery_codes": array(string)]),
+        "Notifications": array(object(["kind": string, "message": string, "created_at": instant])),
         "RefreshRequest": object(["refresh_token": string]),
         "TokenPair": object(["access_token": string, "refresh_token": string, "token_type": string, "expires_in": integer]),
         "Organization": object([

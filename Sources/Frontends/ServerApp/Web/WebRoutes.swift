@@ -26,16 +26,27 @@ enum WebRoutes {
             let form = context.form
             let next = nextPath(form["next"])
             do {
-                let pair = try await services.auth.login(email: form["email"] ?? "", password: form.fields["password"] ?? "", address: context.remoteAddress)
-                var response = WebMiddleware.redirect(next)
-                for cookie in session.cookies(for: pair) { response.headers.append(.init(name: .setCookie, value: cookie.description)) }
-                return response
+                switch try await services.auth.signIn(email: form["email"] ?? "", password: form.fields["password"] ?? "", address: context.remoteAddress) {
+                case .tokens(let pair):
+                    return signedIn(pair, next: next, session: session)
+                case .secondFactorRequired(let token):
+                    return pages.render("login_mfa", title: "login.mfa_title", page: ["next": next, "mfa_token": token], request: request, context: context)
+                }
             } catch let error as SecurityError {
-                let throttled = error.code == .throttled
-                let message = Localizer.bundled(Language(rawValue: context.locale) ?? .en).text(throttled ? "login.error_throttled" : "login.error_invalid")
-                return pages.render(
-                    "login", title: "login.title", page: ["next": next, "email": form["email"] ?? "", "error": message],
-                    request: request, context: context, status: throttled ? .tooManyRequests : .unauthorized)
+                return loginFailed(error, template: "login", page: ["next": next, "email": form["email"] ?? ""], pages: pages, request: request, context: context)
+            }
+        }
+        web.post("login/mfa") { request, context in
+            let form = context.form
+            let next = nextPath(form["next"])
+            let token = form["mfa_token"] ?? ""
+            do {
+                let pair = try await services.auth.completeSignIn(
+                    mfaToken: token, code: form["recovery_code"] == nil ? form["code"] ?? "" : nil, recoveryCode: form["recovery_code"],
+                    address: context.remoteAddress)
+                return signedIn(pair, next: next, session: session)
+            } catch let error as SecurityError {
+                return loginFailed(error, template: "login_mfa", page: ["next": next, "mfa_token": token], pages: pages, request: request, context: context)
             }
         }
         web.post("logout") { _, context in
@@ -58,6 +69,23 @@ enum WebRoutes {
         PlanningPages.add(to: web, services: services, pages: pages)
         StatusPage.add(to: web, services: services, pages: pages)
         DirectoryPages.add(to: web, services: services, pages: pages)
+    }
+
+    static func signedIn(_ pair: TokenPair, next: String, session: WebSession) -> Response {
+        var response = WebMiddleware.redirect(next)
+        for cookie in session.cookies(for: pair) { response.headers.append(.init(name: .setCookie, value: cookie.description)) }
+        return response
+    }
+
+    static func loginFailed(
+        _ error: SecurityError, template: String, page: [String: Any], pages: PageRenderer, request: Request, context: AppRequestContext
+    ) -> Response {
+        let throttled = error.code == .throttled
+        let key = throttled ? "login.error_throttled" : template == "login" ? "login.error_invalid" : "login.mfa_error"
+        let message = Localizer.bundled(Language(rawValue: context.locale) ?? .en).text(key)
+        return pages.render(
+            template, title: template == "login" ? "login.title" : "login.mfa_title", page: page.merging(["error": message]) { $1 },
+            request: request, context: context, status: throttled ? .tooManyRequests : .unauthorized)
     }
 
     /// Where to go after signing in or switching language: a local path, else the planning.
