@@ -37,6 +37,16 @@ CREWPLAN_BROWSER_PACKAGES=(chromium chromium-driver fonts-dejavu-core unzip)
 # and an SMTP server for the alert emails (aiosmtpd, run with Debian's /usr/bin/python3).
 CREWPLAN_MONITORING_PACKAGES=(prometheus prometheus-alertmanager python3-aiosmtpd)
 
+# Independent peers of the security tests: zbarimg reads our QR codes (Debian); pyotp computes TOTP
+# codes and schemathesis drives the API for the dast gate (PyPI).
+CREWPLAN_SECURITY_PACKAGES=(zbar-tools)
+install_python_peers() {
+  python3 -c "import pyotp" >/dev/null 2>&1 && command -v schemathesis >/dev/null 2>&1 && return 0
+  log "installing pyotp and schemathesis (PyPI)"
+  python3 -m pip install --quiet --disable-pip-version-check pyotp schemathesis >/dev/null 2>&1 || pip install --quiet pyotp schemathesis
+  hash -r
+}
+
 # axe-core 4.10 ships as axe.min.js inside the axe-selenium-python 3.0.0 wheel (PyPI); only that one
 # file is taken, into .data/tools/ (not tracked).
 install_axe() {

@@ -6,8 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-install_packages "${CREWPLAN_BROWSER_PACKAGES[@]}" "${CREWPLAN_MONITORING_PACKAGES[@]}"
+install_packages "${CREWPLAN_BROWSER_PACKAGES[@]}" "${CREWPLAN_MONITORING_PACKAGES[@]}" "${CREWPLAN_SECURITY_PACKAGES[@]}"
 install_k6
+install_python_peers
 install_axe
 require_swift
 

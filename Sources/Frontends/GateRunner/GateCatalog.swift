@@ -13,7 +13,7 @@ enum GateCatalog {
         var thresholds: [String: [String: Double]]
     }
 
-    static let names: Set<String> = ["ascii", "migrations", "openapi", "perf", "i18n", "a11y", "alerts", "slo", "rbac"]
+    static let names: Set<String> = ["ascii", "migrations", "openapi", "perf", "i18n", "a11y", "alerts", "slo", "rbac", "dast"]
 
     static func run(_ name: String, context: Context) async -> GateResult {
         let start = ContinuousClock.now
@@ -28,6 +28,7 @@ enum GateCatalog {
             case "alerts": result = try await alerts(context)
             case "slo": result = try await slo(context)
             case "rbac": result = try await rbac(context)
+            case "dast": result = try await dast(context)
             default: result = try await openapi()
             }
         } catch {
@@ -183,5 +184,23 @@ enum GateCatalog {
             name: "rbac", passed: details.isEmpty && policy != nil,
             summary: "\(policy?.roles.count ?? 0) roles, \(policy?.permissions.count ?? 0) permissions, \(RouteCatalog.all.count) routes; \(details.count) finding(s)",
             details: details)
+    }
+
+    /// Runs `crewplan dast run` (schemathesis with valid tokens, then the passive scan).
+    static func dast(_ context: Context) async throws -> GateResult {
+        let report = context.root.appendingPathComponent(".data/dast-report.json")
+        var arguments = ["dast", "run", "--json", "--report", report.path]
+        if let examples = context.thresholds["dast"]?["examples"] { arguments += ["--examples", String(Int(examples))] }
+        if let databaseURL = context.databaseURL { arguments += ["--database-url", databaseURL] }
+        let run = try await Subprocess.run(Subprocess.sibling("crewplan").path, arguments)
+        guard run.status == 0 || run.status == 1, let data = try? Data(contentsOf: report),
+            let outcome = try? JSONDecoder().decode(DAST.Report.self, from: data)
+        else {
+            return GateResult(name: "dast", passed: false, summary: "crewplan dast run failed (exit \(run.status))", details: [String(run.error.suffix(800))])
+        }
+        return GateResult(
+            name: "dast", passed: outcome.passed && run.status == 0,
+            summary: "schemathesis \(outcome.schemathesisPassed ? "passed" : "failed"); passive scan: \(outcome.checkedURLs) answers, \(outcome.passive.count) finding(s)",
+            details: outcome.passive.map(\.description) + (outcome.schemathesisPassed ? [] : [outcome.schemathesisSummary]))
     }
 }

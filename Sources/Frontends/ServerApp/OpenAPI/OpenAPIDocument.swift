@@ -100,6 +100,11 @@ public enum OpenAPIDocument {
                 responses["403"] = problem("Not allowed for this role or scope")
             }
             if !parameters.isEmpty || op.body != nil { responses["400"] = problem("Malformed request") }
+            if op.query.contains(where: { $0.name == "cursor" }) { responses["422"] = problem("A cursor or filter value that is not valid") }
+            if op.method == "delete" { responses["409"] = problem("Still referenced by other data") }
+            if ["/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout", "/api/v1/auth/mfa", "/api/v1/status/alerts"].contains(op.path) {
+                responses["401"] = problem("Unknown, expired, spent or missing credentials")
+            }
             if op.path.contains("{id}") { responses["404"] = problem("Not found in the caller's organisation") }
             if op.body != nil {
                 responses["413"] = problem("Body too large")
