@@ -192,8 +192,9 @@ let package = Package(
         .testTarget(
             name: "ServerAppTests",
             dependencies: [
-                "ServerApp", "Domain", "Security", "Perf", "CrewplanTestSupport",
+                "ServerApp", "Domain", "Security", "Perf", "Resilience", "CrewplanTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -43,9 +43,12 @@ public enum CrewplanApplication {
             access: AccessControl(policy: configuration.rbac), health: health, cache: cache, slo: slo, status: status,
             alertWebhookToken: configuration.alertWebhookToken)
         let pages = try await PageRenderer.load()
+        let sso = SSOPages(
+            clients: configuration.sso.organizations.compactMapValues { $0.oidc.map(OIDCClient.init) },
+            state: SSOState(configuration: configuration.security), publicURL: configuration.publicURL)
         let worker = JobWorker(queue: services.jobs, handlers: BackgroundJobs.handlers(services: services, configuration: configuration), logger: logger)
         return Application(
-            router: router(services: services, web: (pages, WebSession(secureCookies: configuration.secureCookies))),
+            router: router(services: services, web: (pages, WebSession(secureCookies: configuration.secureCookies), sso)),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "crewplan"),
             services: [
                 database.client, PeriodicService(interval: configuration.statusProbeInterval) {
@@ -75,7 +78,7 @@ public enum CrewplanApplication {
         })
     }
 
-    static func router(services: Services, web: (pages: PageRenderer, session: WebSession)?) -> Router<AppRequestContext> {
+    static func router(services: Services, web: (pages: PageRenderer, session: WebSession, sso: SSOPages)?) -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
         // Metrics outermost, so failed requests (answered by the problem middleware) are counted too.
         router.add(middleware: MetricsMiddleware(slo: services.slo))
@@ -103,7 +106,7 @@ public enum CrewplanApplication {
         AuthRoutes.addProtected(to: protected, services: services)
         ResourceRoutes.add(to: protected, services: services)
         PlanningRoutes.add(to: protected, services: services)
-        if let web { WebRoutes.add(to: router, services: services, pages: web.pages, session: web.session) }
+        if let web { WebRoutes.add(to: router, services: services, pages: web.pages, session: web.session, sso: web.sso) }
         return router
     }
 }

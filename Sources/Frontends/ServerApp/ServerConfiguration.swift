@@ -17,6 +17,11 @@ public struct ServerConfiguration: Sendable {
     /// Marks the web session cookies `Secure`: on wherever the server is reached over TLS (behind
     /// Caddy in production); off for plain-HTTP loopback development and tests.
     public var secureCookies: Bool
+    /// Single sign-on per organisation (`config/sso.yaml`).
+    public var sso: SSOConfiguration
+    /// The address browsers reach the server at (`https://crewplan.example.com`), for the SSO
+    /// callback; without it the request's own host is used, over http.
+    public var publicURL: String?
     /// Roles, permissions and scopes (`config/rbac.yaml`).
     public var rbac: RBACPolicy
     /// The service level objectives (`slo.yaml`).
@@ -31,10 +36,12 @@ public struct ServerConfiguration: Sendable {
     public init(
         host: String = "127.0.0.1", port: Int = 8080, database: DatabaseConfiguration, redis: RedisConfiguration?,
         security: SecurityConfiguration, cache: CacheConfiguration = .init(), jsonLogs: Bool = true,
-        secureCookies: Bool = false, rbac: RBACPolicy = .standard, slo: SLOConfiguration = .standard, statusProbeInterval: Duration = .seconds(15),
+        secureCookies: Bool = false, sso: SSOConfiguration = .init(), publicURL: String? = nil, rbac: RBACPolicy = .standard, slo: SLOConfiguration = .standard, statusProbeInterval: Duration = .seconds(15),
         alertWebhookToken: String? = nil, statusPublishDirectory: String? = nil
     ) {
         self.secureCookies = secureCookies
+        self.sso = sso
+        self.publicURL = publicURL
         self.rbac = rbac
         self.slo = slo
         self.statusProbeInterval = statusProbeInterval
@@ -52,6 +59,7 @@ public struct ServerConfiguration: Sendable {
     /// Reads `CREWPLAN_HOST`, `CREWPLAN_PORT`, `CREWPLAN_DATABASE_URL`, `CREWPLAN_REDIS_URL`
     /// (`none` disables Redis), `CREWPLAN_CACHE*` (see ``CacheConfiguration``), `CREWPLAN_JWT_SECRET` or `CREWPLAN_JWT_KEY_FILE`, `CREWPLAN_LOG_FORMAT` (json|text),
     /// `CREWPLAN_SECURE_COOKIES` (true|false, default false), `CREWPLAN_RBAC_FILE` (default config/rbac.yaml),
+    /// `CREWPLAN_SSO_FILE` (default config/sso.yaml when present), `CREWPLAN_PUBLIC_URL`,
     /// `CREWPLAN_SLO_FILE` (default slo.yaml),
     /// `CREWPLAN_STATUS_PROBE_SECONDS` (15), `CREWPLAN_ALERT_WEBHOOK_TOKEN`, `CREWPLAN_STATUS_PUBLISH_DIR`.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> ServerConfiguration {
@@ -67,6 +75,7 @@ public struct ServerConfiguration: Sendable {
             cache: try CacheConfiguration.fromEnvironment(env),
             jsonLogs: (env["CREWPLAN_LOG_FORMAT"] ?? "json") == "json",
             secureCookies: (env["CREWPLAN_SECURE_COOKIES"] ?? "false") == "true",
+            sso: try SSOConfiguration.fromEnvironment(env), publicURL: env["CREWPLAN_PUBLIC_URL"],
             rbac: try RBACPolicy.fromEnvironment(env),
             slo: try SLOConfiguration.fromEnvironment(env),
             statusProbeInterval: .milliseconds(Int((Double(env["CREWPLAN_STATUS_PROBE_SECONDS"] ?? "15") ?? 15) * 1000)),

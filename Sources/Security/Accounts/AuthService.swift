@@ -123,6 +123,40 @@ public struct AuthService: Sendable {
         return .tokens(pair)
     }
 
+    /// Signs in an identity a single sign-on provider vouched for: the organisation's account with
+    /// that email, created at its first sign-in (no usable password), its role set from the mapping.
+    public func signIn(sso identity: (email: String, subject: String), organizationSlug: String, role: Role, address: String) async throws -> TokenPair {
+        guard let organization = try await OrganizationStore(database: database).find(slug: organizationSlug) else {
+            throw SecurityError(.unauthorized, "unknown organisation")
+        }
+        let existing = try await database.withConnection { c in
+            try await c.query("SELECT id FROM users WHERE org_id = \(organization.id) AND lower(email) = \(identity.email)", logger: logger)
+                .decode(UUID.self).collect()
+        }
+        let userID: UUID
+        if let id = existing.first {
+            userID = id
+            try await database.withConnection { c in
+                try await c.query("UPDATE users SET role = \(role.rawValue) WHERE id = \(id) AND role <> \(role.rawValue)", logger: logger)
+            }
+        } else {
+            userID = UUID()
+            // Nobody knows this password: the account signs in through its provider only.
+            let unusable = try await hasher.hash(OIDCClient.random(32))
+            try await database.withConnection { c in
+                try await c.query(
+                    "INSERT INTO users (org_id, id, email, password_hash, role) VALUES (\(organization.id), \(userID), \(identity.email), \(unusable), \(role.rawValue))",
+                    logger: logger)
+            }
+            try await audit.record(organizationID: organization.id, actorID: userID, action: "user.provisioned_sso", target: identity.email, address: address)
+        }
+        let pair = try await openSession(userID: userID, organizationID: organization.id, role: role.rawValue)
+        try await audit.record(
+            organizationID: organization.id, actorID: userID, action: "login.succeeded", target: identity.email, address: address,
+            details: ["factor": "sso", "subject": identity.subject])
+        return pair
+    }
+
     /// Answers a sign-in challenge with a TOTP code or a recovery code. A challenge lives 5 minutes
     /// and allows 5 attempts; it is spent by its success.
     public func completeSignIn(mfaToken: String, code: String?, recoveryCode: String?, address: String) async throws -> TokenPair {

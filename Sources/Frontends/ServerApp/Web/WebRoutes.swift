@@ -6,7 +6,7 @@ import Security
 /// The server-rendered pages: sign-in, language switch, planning, missions, employees, and the
 /// static assets. Every page works without JavaScript; `app.js` adds keyboard shortcuts.
 enum WebRoutes {
-    static func add(to router: Router<AppRequestContext>, services: Services, pages: PageRenderer, session: WebSession) {
+    static func add(to router: Router<AppRequestContext>, services: Services, pages: PageRenderer, session: WebSession, sso: SSOPages) {
         router.get("static/:name") { request, context in
             guard let name = context.parameters.get("name"), let response = pages.asset(name, request: request) else {
                 throw HTTPError(.notFound)
@@ -20,7 +20,8 @@ enum WebRoutes {
         }
         web.get("login") { request, context in
             if context.principal != nil { throw WebOutcome.redirect(nextPath(request.query("next"))) }
-            return pages.render("login", title: "login.title", page: ["next": nextPath(request.query("next"))], request: request, context: context)
+            return pages.render(
+                "login", title: "login.title", page: ["next": nextPath(request.query("next")), "sso": sso.enabled], request: request, context: context)
         }
         web.post("login") { request, context in
             let form = context.form
@@ -66,6 +67,7 @@ enum WebRoutes {
             return response
         }
 
+        sso.add(to: web, services: services, session: session)
         PlanningPages.add(to: web, services: services, pages: pages)
         StatusPage.add(to: web, services: services, pages: pages)
         DirectoryPages.add(to: web, services: services, pages: pages)
