@@ -21,7 +21,7 @@ import Testing
     }
 
     /// Runs `body` with a live server on a free port and a browser session on it.
-    static func withBrowser(_ body: @Sendable (WebDriver, String) async throws -> Void) async throws {
+    static func withBrowser(language: String = "en-US", _ body: @Sendable (WebDriver, String) async throws -> Void) async throws {
         _ = try await TestEnvironment.database()
         var configuration = API.configuration()
         configuration.port = 0
@@ -31,7 +31,7 @@ import Testing
         let driver = try await ChromeDriver.start(log: logs.appending(path: "chromedriver-tests.log"))
         do {
             try await app.test(.live) { client in
-                let browser = try await driver.session()
+                let browser = try await driver.session(language: language)
                 do {
                     try await body(browser, "http://127.0.0.1:\(client.port!)")
                     await browser.quit()
@@ -69,14 +69,18 @@ import Testing
         try await browser.screenshot().write(to: root.appending(path: ".data/screenshots/keyboard-\(name).png"))
     }
 
-    @Test func aPlannerWorksByKeyboardAlone() async throws {
+    /// The same walk in each language: the browser asks for it (Accept-Language), the pages follow.
+    @Test(arguments: [Language.en, .fr])
+    func aPlannerWorksByKeyboardAlone(in language: Language) async throws {
+        let localizer = Localizer.bundled(language)
+        let other: Language = language == .en ? .fr : .en
         let database = try await TestEnvironment.database()
         let fixture = try await TenantFixture.make(database)
         for day in ["2026-11-23", "2026-11-24"] {
             _ = try await ShiftStore(database: database).create(organizationID: fixture.organization.id, fixture.shift(fixture.alice, day, 8, 16))
         }
         let axe = try Self.axeScript()
-        try await Self.withBrowser { browser, base in
+        try await Self.withBrowser(language: language == .fr ? "fr-FR" : "en-US") { browser, base in
             try await browser.navigate(to: "\(base)/login?next=%2Fplanning%3Fweek%3D2026-11-23")
             // Sign in.
             try await Self.tab(to: "#email", in: browser)
@@ -85,7 +89,8 @@ import Testing
             #expect(try await Self.focused(browser) == "#password")
             try await browser.press(fixture.password + WebDriver.Key.enter)
             try await A11yScan.waitFor(browser, "location.pathname === '/planning' && location.search.indexOf('2026-11-23') >= 0")
-            try await Self.shot(browser, "planning")
+            #expect(try await browser.execute("return document.documentElement.lang;") as? String == language.rawValue)
+            try await Self.shot(browser, "planning-\(language.rawValue)")
 
             // Week shortcuts, and none while typing in a field.
             try await browser.press("n")
@@ -102,7 +107,7 @@ import Testing
             try await browser.press("?")
             try await A11yScan.waitFor(browser, "document.getElementById('shortcuts-dialog').open")
             #expect(try await Self.focused(browser) == "#shortcuts-close")
-            try await Self.shot(browser, "shortcuts")
+            try await Self.shot(browser, "shortcuts-\(language.rawValue)")
             try await browser.press(WebDriver.Key.escape)
             try await A11yScan.waitFor(browser, "!document.getElementById('shortcuts-dialog').open")
             #expect(try await Self.focused(browser) == "#shortcuts-open")
@@ -128,10 +133,11 @@ import Testing
                 var f = document.getElementById('f-start'); var ids = (f.getAttribute('aria-describedby') || '').split(' ');
                 return f.getAttribute('aria-invalid') + '|' + ids.map(function (i) { var e = document.getElementById(i); return e ? e.textContent : '?'; }).join('|');
                 """) as? String
-            #expect(described == "true|Overlaps another shift by 7h.")
+            let overlap = localizer.text("rule.overlap", ["overlap_minutes": LocaleFormat(language: language, timeZone: fixture.organization.zone).duration(minutes: 420)])
+            #expect(described == "true|\(overlap)")
             let violations = try await A11yScan.check(browser, axe: axe).violations
             #expect(violations.isEmpty, "axe on the refused form: \(violations.map(\.rule))")
-            try await Self.shot(browser, "shift-refused")
+            try await Self.shot(browser, "shift-refused-\(language.rawValue)")
 
             // Give the shift to Bob instead: saved, back on the planning with a status message.
             try await Self.tab(to: "#f-employee", in: browser)
@@ -151,18 +157,18 @@ import Testing
             try await Self.tab(to: "/missions/", in: browser)
             try await browser.press(WebDriver.Key.enter)
             try await A11yScan.waitFor(browser, "document.querySelector('h1').textContent === arguments[0]", [fixture.mission.name])
-            try await Self.shot(browser, "mission")
+            try await Self.shot(browser, "mission-\(language.rawValue)-before-switch")
 
-            // Switch to French with the language form.
+            // Switch to the other language with the language form (English is first in the list).
             try await Self.tab(to: "#lang-select", in: browser)
-            try await browser.press(WebDriver.Key.down)
+            try await browser.press(other == .fr ? WebDriver.Key.down : WebDriver.Key.up)
             try await Self.tab(to: "#lang-apply", in: browser, limit: 1)
             try await browser.press(WebDriver.Key.enter)
-            try await A11yScan.waitFor(browser, "document.documentElement.lang === 'fr'")
-            let french = try await browser.execute("return document.querySelector('nav.main-nav').textContent;") as? String ?? ""
-            #expect(french.contains("Salari\u{e9}s"))
+            try await A11yScan.waitFor(browser, "document.documentElement.lang === arguments[0]", [other.rawValue])
+            let navigation = try await browser.execute("return document.querySelector('nav.main-nav').textContent;") as? String ?? ""
+            #expect(navigation.contains(Localizer.bundled(other).text("nav.employees")))
             #expect(try await browser.currentURL().contains("/missions/\(fixture.mission.id)"), "the switch comes back to the same page")
-            try await Self.shot(browser, "mission-fr")
+            try await Self.shot(browser, "mission-\(other.rawValue)")
         }
     }
 
