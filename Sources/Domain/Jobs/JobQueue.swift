@@ -79,7 +79,7 @@ public struct JobQueue: Sendable {
 
     /// Claims up to `limit` due jobs (of `kinds`, or any) for `lease`; their attempt count goes up.
     public func claim(kinds: [String]? = nil, limit: Int = 10, lease: Duration = .seconds(60)) async throws -> [Job] {
-        let seconds = Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18
+        let seconds = lease.secondsValue
         return try await database.withConnection { c in
             try await c.query(
                 """
@@ -128,7 +128,7 @@ public struct JobQueue: Sendable {
 
     /// Seconds before the next attempt: base x 2^(attempt-1), capped.
     public func backoff(afterAttempt attempt: Int) -> Double {
-        let base = Double(baseBackoff.components.seconds) + Double(baseBackoff.components.attoseconds) / 1e18
+        let base = baseBackoff.secondsValue
         let cap = Double(maximumBackoff.components.seconds)
         return min(cap, base * pow(2, Double(max(0, attempt - 1))))
     }

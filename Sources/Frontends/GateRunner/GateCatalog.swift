@@ -35,7 +35,7 @@ enum GateCatalog {
             result = GateResult(name: name, passed: false, summary: "could not run: \(error)")
         }
         let elapsed = ContinuousClock.now - start
-        result.durationMilliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        result.durationMilliseconds = Int(elapsed.millisecondsValue)
         return result
     }
 

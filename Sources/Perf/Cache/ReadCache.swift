@@ -108,7 +108,7 @@ public final class ReadCache: ChangeObserver, Sendable {
         return try await computeOnce(entryKey) { [self] in
             let data = try await compute()
             do {
-                let milliseconds = ttl.components.seconds * 1_000 + ttl.components.attoseconds / 1_000_000_000_000_000
+                let milliseconds = Int64(ttl.millisecondsValue)
                 _ = try await redis.command(["SET", entryKey, String(decoding: data, as: UTF8.self), "PX", String(milliseconds)])
             } catch {
                 failed(kind, error)
@@ -316,6 +316,6 @@ public final class CacheStatistics: Sendable {
 extension Metrics.Timer {
     func recordInterval(since start: ContinuousClock.Instant, clock: ContinuousClock) {
         let elapsed = clock.now - start
-        recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        recordNanoseconds(elapsed.nanosecondsValue)
     }
 }

@@ -47,7 +47,7 @@ public final class RedisConnection: Sendable {
     }
 
     private func connect(_ box: ContextBox) throws {
-        let micros = Int(configuration.timeout.components.seconds * 1_000_000 + configuration.timeout.components.attoseconds / 1_000_000_000_000)
+        let micros = Int(configuration.timeout.millisecondsValue * 1_000)
         let tv = timeval(tv_sec: micros / 1_000_000, tv_usec: .init(micros % 1_000_000))
         guard let ctx = redisConnectWithTimeout(configuration.host, Int32(configuration.port), tv) else {
             throw DomainError(.unavailable, "redis: out of memory")

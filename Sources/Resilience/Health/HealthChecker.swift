@@ -59,7 +59,7 @@ public struct HealthChecker: Sendable {
             return first
         }
         let elapsed = clock.now - start
-        let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        let ms = elapsed.millisecondsValue
         return HealthReport.Component(name: name, up: error == nil, critical: critical, latencyMilliseconds: (ms * 10).rounded() / 10, error: error)
     }
 }

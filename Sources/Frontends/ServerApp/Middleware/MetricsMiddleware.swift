@@ -1,3 +1,4 @@
+import Domain
 import Hummingbird
 import Metrics
 import Perf
@@ -17,7 +18,7 @@ struct MetricsMiddleware: RouterMiddleware {
         Counter(label: "http_server_requests_total", dimensions: [("method", method), ("route", route), ("status", String(response.status.code))]).increment()
         let elapsed = ContinuousClock.now - start
         Timer(label: "http_server_request_duration_seconds", dimensions: [("method", method), ("route", route)]).recordInterval(elapsed)
-        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        let milliseconds = elapsed.millisecondsValue
         slo?.record(method: method, route: route, status: response.status.code, milliseconds: milliseconds)
         return response
     }
@@ -25,6 +26,6 @@ struct MetricsMiddleware: RouterMiddleware {
 
 extension Timer {
     func recordInterval(_ elapsed: Duration) {
-        recordNanoseconds(Int64(elapsed.components.seconds) * 1_000_000_000 + Int64(elapsed.components.attoseconds / 1_000_000_000))
+        recordNanoseconds(elapsed.nanosecondsValue)
     }
 }
