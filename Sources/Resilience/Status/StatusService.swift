@@ -162,8 +162,9 @@ public final class StatusService: Sendable {
             }
         }
         live.withLockedValue { $0.pendingEvents += events }
-        // Written now when the database answers within the deadline; otherwise by the next probe.
-        _ = await withinDeadline { await self.flushPendingEvents() }
+        // Written now if the database answers within a second; otherwise the write goes on in the
+        // background and the next probe writes what is left, so the webhook never waits long.
+        _ = await withinDeadline(.seconds(1)) { await self.flushPendingEvents() }
     }
 
     /// The value of `body`, or nil when it fails or takes longer than `deadline` (an unreachable
