@@ -28,6 +28,7 @@ fi
 
 cat >&2 <<MSG
 ==> serving on http://127.0.0.1:8080 (Ctrl-C stops; 'crewplan dev down' stops the databases)
+    pages:   http://127.0.0.1:8080/ (admin@demo.example.com / crewplan-demo-2026), status: http://127.0.0.1:8080/status
     log in:  curl -s -X POST http://127.0.0.1:8080/api/v1/auth/login -H 'content-type: application/json' \\
                -d '{"email":"admin@demo.example.com","password":"crewplan-demo-2026"}'
     API:     http://127.0.0.1:8080/openapi.json
