@@ -2,6 +2,8 @@ import CrewplanTestSupport
 import Domain
 import Foundation
 import Hummingbird
+import JWTKit
+import NIOCore
 import HummingbirdTesting
 import Perf
 import PostgresNIO
@@ -119,4 +121,73 @@ import FoundationNetworking
         let wrongIssuer = OIDCClient(configuration: .init(issuer: "http://127.0.0.1:1", clientID: "crewplan", clientSecret: "x"))
         await #expect(throws: (any Error).self) { try await wrongIssuer.start(organization: "x", redirectURI: "http://rp.test/cb", next: "/") }
     }
+
+    /// A provider of our own making (discovery and JWKS served by Hummingbird, ES256 keys from
+    /// jwt-kit): the ID token verifies with ES256, and after the provider rotates its key a token of
+    /// the new key verifies without a restart while one of the retired key no longer does.
+    @Test func es256TokensVerifyAndARotatedKeySetIsFetchedAgain() async throws {
+        let published = PublishedKeys()
+        let first = ES256PrivateKey(), second = ES256PrivateKey()
+        await published.set([("k1", first)])
+        let router = Router()
+        let base = BaseURL()
+        router.get(".well-known/openid-configuration") { _, _ -> Response in
+            let issuer = await base.value
+            let body = "{\"issuer\": \"\(issuer)\", \"authorization_endpoint\": \"\(issuer)/authorize\", \"token_endpoint\": \"\(issuer)/token\", \"jwks_uri\": \"\(issuer)/jwks\"}"
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+        }
+        router.get("jwks") { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: await published.json())))
+        }
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            let issuer = "http://127.0.0.1:\(client.port!)"
+            await base.set(issuer)
+            let oidc = OIDCClient(configuration: .init(issuer: issuer, clientID: "crewplan", clientSecret: "x"))
+            func token(_ key: ES256PrivateKey, kid: String, nonce: String = "n-1") async throws -> String {
+                let signer = JWTKeyCollection()
+                await signer.add(ecdsa: key, kid: JWKIdentifier(string: kid))
+                return try await signer.sign(
+                    TestIDToken(iss: .init(value: issuer), sub: .init(value: "s-1"), aud: .init(value: ["crewplan"]), exp: .init(value: Date().addingTimeInterval(300)), nonce: nonce, email: "Eve@Example.com"),
+                    kid: JWKIdentifier(string: kid))
+            }
+            let identity = try await oidc.verify(idToken: try await token(first, kid: "k1"), nonce: "n-1")
+            #expect(identity.email == "eve@example.com")
+            await #expect(throws: SecurityError.self, "another sign-in's nonce") { try await oidc.verify(idToken: try await token(first, kid: "k1"), nonce: "n-2") }
+
+            await published.set([("k2", second)])
+            #expect(try await oidc.verify(idToken: try await token(second, kid: "k2"), nonce: "n-1").subject == "s-1", "the new key is fetched")
+            await #expect(throws: SecurityError.self, "the retired key is gone") { try await oidc.verify(idToken: try await token(first, kid: "k1"), nonce: "n-1") }
+            await #expect(throws: SecurityError.self, "a key the provider never published") {
+                try await oidc.verify(idToken: try await token(ES256PrivateKey(), kid: "k2"), nonce: "n-1")
+            }
+        }
+    }
+}
+
+struct TestIDToken: JWTPayload {
+    var iss: IssuerClaim
+    var sub: SubjectClaim
+    var aud: AudienceClaim
+    var exp: ExpirationClaim
+    var nonce: String
+    var email: String
+    func verify(using algorithm: some JWTAlgorithm) async throws {}
+}
+
+actor PublishedKeys {
+    var keys: [(String, ES256PrivateKey)] = []
+    func set(_ keys: [(String, ES256PrivateKey)]) { self.keys = keys }
+    func json() -> String {
+        let entries = keys.map { kid, key in
+            let p = key.publicKey.parameters!
+            return "{\"kty\": \"EC\", \"crv\": \"P-256\", \"alg\": \"ES256\", \"use\": \"sig\", \"kid\": \"\(kid)\", \"x\": \"\(p.x)\", \"y\": \"\(p.y)\"}"
+        }
+        return "{\"keys\": [\(entries.joined(separator: ", "))]}"
+    }
+}
+
+actor BaseURL {
+    var value = ""
+    func set(_ value: String) { self.value = value }
 }
