@@ -156,7 +156,7 @@ import Glibc
             let data = try await cache.fetch(.staffing, organizationID: org, key: "m") { Data("{\"ok\":true}".utf8) }
             #expect(data == Data("{\"ok\":true}".utf8))
         }
-        #expect(clock.now - start < .seconds(1))
+        #expect(clock.now - start < .seconds(3), "about 100 ms; the bound leaves room for a loaded machine")
         #expect(cache.statistics.count(.staffing, .error) == 1)
         #expect(cache.statistics.count(.staffing, .bypass) == 4)
         // A write still succeeds; its invalidation is remembered.
@@ -185,7 +185,7 @@ import Glibc
         await cache.organizationDidChange(org)
         #expect(cache.pendingInvalidations == 1)
         #expect(try await cache.fetch(.shifts, organizationID: org, key: "k", compute: compute) == Data("{\"v\":2}".utf8))
-        #expect(clock.now - start < .seconds(1), "two timed-out commands should cost about 200 ms")
+        #expect(clock.now - start < .seconds(3), "two timed-out commands cost about 200 ms; the bound leaves room for a loaded machine, a stalled Redis without the timeout would hang")
         kill(redis.pid, SIGCONT)
 
         try await Task.sleep(for: .milliseconds(400))

@@ -25,24 +25,32 @@ import FoundationNetworking
         return try #require(location.map { String($0.dropFirst("location:".count)).trimmingCharacters(in: .whitespaces) }, "\(result.output)")
     }
 
+    /// Runs `body` with oidc-provider-mock on a free port (its issuer URL), stopping it whatever happens.
+    static func withProvider(_ arguments: [String] = [], _ body: (String) async throws -> Void) async throws {
+        let port = try await LoadRunner.freePort()
+        let provider = try Subprocess.launch(
+            try #require(Subprocess.find("oidc-provider-mock"), "pip install oidc-provider-mock"), ["-p", String(port)] + arguments,
+            environment: ProcessInfo.processInfo.environment, logFile: FileManager.default.temporaryDirectory.appending(path: "oidc-mock-\(port).log"))
+        let issuer = "http://127.0.0.1:\(port)"
+        do {
+            for _ in 0..<100 {
+                if let (_, response) = try? await URLSession.shared.data(from: URL(string: "\(issuer)/.well-known/openid-configuration")!),
+                    (response as? HTTPURLResponse)?.statusCode == 200 { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            try await body(issuer)
+        } catch {
+            await provider.stop(timeout: .seconds(2))
+            throw error
+        }
+        await provider.stop(timeout: .seconds(2))
+    }
+
     @Test func aProviderSignInCreatesTheAccountWithItsMappedRole() async throws {
         let database = try await TestEnvironment.database()
         let fixture = try await TenantFixture.make(database)
-        let port = try await LoadRunner.freePort()
         let email = "ana.sso@\(fixture.organization.slug).test"
-        let log = FileManager.default.temporaryDirectory.appending(path: "oidc-mock-\(port).log")
-        let provider = try Subprocess.launch(
-            try #require(Subprocess.find("oidc-provider-mock"), "pip install oidc-provider-mock"),
-            ["-p", String(port), "--require-nonce", "true", "--user-claims", "{\"sub\": \"ana-1\", \"email\": \"\(email)\", \"groups\": [\"planners\"]}"],
-            environment: ProcessInfo.processInfo.environment, logFile: log)
-        defer { Task { await provider.stop(timeout: .seconds(2)) } }
-        let issuer = "http://127.0.0.1:\(port)"
-        for _ in 0..<100 {
-            if let (_, response) = try? await URLSession.shared.data(from: URL(string: "\(issuer)/.well-known/openid-configuration")!),
-                (response as? HTTPURLResponse)?.statusCode == 200 { break }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-
+        try await Self.withProvider(["--require-nonce", "true", "--user-claims", "{\"sub\": \"ana-1\", \"email\": \"\(email)\", \"groups\": [\"planners\"]}"]) { issuer in
         var configuration = API.configuration()
         configuration.sso = SSOConfiguration(organizations: [
             fixture.organization.slug: .init(oidc: .init(issuer: issuer, clientID: "crewplan", clientSecret: "not-checked-by-the-mock", roles: ["planners": .manager]))
@@ -85,20 +93,11 @@ import FoundationNetworking
             // The callback cannot be replayed: the browser's state cookie is gone and the code is spent.
             #expect(try await web.get(callback).headers[.location]?.hasPrefix("/login") == true)
         }
+        }
     }
 
     @Test func tokensOfAnotherIssuerClientOrNonceAreRefused() async throws {
-        let port = try await LoadRunner.freePort()
-        let provider = try Subprocess.launch(
-            try #require(Subprocess.find("oidc-provider-mock")), ["-p", String(port)], environment: ProcessInfo.processInfo.environment,
-            logFile: FileManager.default.temporaryDirectory.appending(path: "oidc-mock-\(port).log"))
-        defer { Task { await provider.stop(timeout: .seconds(2)) } }
-        let issuer = "http://127.0.0.1:\(port)"
-        for _ in 0..<100 {
-            if let (_, response) = try? await URLSession.shared.data(from: URL(string: "\(issuer)/.well-known/openid-configuration")!),
-                (response as? HTTPURLResponse)?.statusCode == 200 { break }
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        try await Self.withProvider { issuer in
         let client = OIDCClient(configuration: .init(issuer: issuer, clientID: "crewplan", clientSecret: "x"))
         let (url, pending) = try await client.start(organization: "x", redirectURI: "http://rp.test/cb", next: "/")
         let back = try await Self.authorize(url.absoluteString, subject: "bob@example.com")
@@ -120,6 +119,7 @@ import FoundationNetworking
         #expect(identity.email == "bob@example.com")
         let wrongIssuer = OIDCClient(configuration: .init(issuer: "http://127.0.0.1:1", clientID: "crewplan", clientSecret: "x"))
         await #expect(throws: (any Error).self) { try await wrongIssuer.start(organization: "x", redirectURI: "http://rp.test/cb", next: "/") }
+        }
     }
 
     /// A provider of our own making (discovery and JWKS served by Hummingbird, ES256 keys from

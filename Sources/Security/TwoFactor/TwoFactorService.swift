@@ -97,11 +97,18 @@ public struct TwoFactorService: Sendable {
 
     /// Confirms an enrollment with a code of the new secret; returns the recovery codes (shown once).
     public func confirm(userID: UUID, code: String, now: Date = Date()) async throws -> [String] {
+        try await confirm(userID: userID, code: code, now: now, codeWasSeen: true)
+    }
+
+    /// `codeWasSeen: false` when the server made the code itself: no one typed it, so the user's
+    /// first code of the same 30 seconds must still work.
+    func confirm(userID: UUID, code: String, now: Date, codeWasSeen: Bool) async throws -> [String] {
         let account = try await account(userID)
         guard let pending = account.pending else { throw SecurityError(.unauthorized, "no two-factor enrollment is waiting") }
-        guard let step = TOTP(secret: pending).matchingStep(code, at: now) else {
+        guard let matched = TOTP(secret: pending).matchingStep(code, at: now) else {
             throw SecurityError(.unauthorized, "the code does not match the new secret")
         }
+        let step = codeWasSeen ? matched : matched - 1
         try await database.withConnection { c in
             try await c.query(
                 """
@@ -118,7 +125,8 @@ public struct TwoFactorService: Sendable {
     public func enable(userID: UUID) async throws -> (Enrollment, [String]) {
         let enrollment = try await begin(userID: userID)
         let secret = Base32.decode(enrollment.secret)!
-        let codes = try await confirm(userID: userID, code: TOTP(secret: secret).code(at: Date()))
+        let now = Date()
+        let codes = try await confirm(userID: userID, code: TOTP(secret: secret).code(at: now), now: now, codeWasSeen: false)
         return (enrollment, codes)
     }
 
