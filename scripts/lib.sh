@@ -37,13 +37,16 @@ CREWPLAN_BROWSER_PACKAGES=(chromium chromium-driver fonts-dejavu-core unzip)
 # and an SMTP server for the alert emails (aiosmtpd, run with Debian's /usr/bin/python3).
 CREWPLAN_MONITORING_PACKAGES=(prometheus prometheus-alertmanager python3-aiosmtpd)
 
-# Independent peers of the security tests: zbarimg reads our QR codes (Debian); pyotp computes TOTP
-# codes and schemathesis drives the API for the dast gate (PyPI).
-CREWPLAN_SECURITY_PACKAGES=(zbar-tools)
+# Independent peers of the security tests: zbarimg reads our QR codes, curl answers the OIDC provider's
+# form (Debian); pyotp computes TOTP codes, oidc-provider-mock is a real OpenID provider, and
+# schemathesis drives the API for the dast gate (PyPI).
+CREWPLAN_SECURITY_PACKAGES=(zbar-tools curl)
 install_python_peers() {
-  python3 -c "import pyotp" >/dev/null 2>&1 && command -v schemathesis >/dev/null 2>&1 && return 0
-  log "installing pyotp and schemathesis (PyPI)"
-  python3 -m pip install --quiet --disable-pip-version-check pyotp schemathesis >/dev/null 2>&1 || pip install --quiet pyotp schemathesis
+  python3 -c "import pyotp" >/dev/null 2>&1 && command -v schemathesis >/dev/null 2>&1 \
+    && command -v oidc-provider-mock >/dev/null 2>&1 && return 0
+  log "installing pyotp, oidc-provider-mock and schemathesis (PyPI)"
+  python3 -m pip install --quiet --disable-pip-version-check pyotp oidc-provider-mock schemathesis >/dev/null 2>&1 \
+    || pip install --quiet pyotp oidc-provider-mock schemathesis
   hash -r
 }
 
