@@ -142,7 +142,7 @@ public struct AuthService: Sendable {
         } else {
             userID = UUID()
             // Nobody knows this password: the account signs in through its provider only.
-            let unusable = try await hasher.hash(OIDCClient.random(32))
+            let unusable = try await hasher.hash(SecureToken.random(bytes: 32))
             try await database.withConnection { c in
                 try await c.query(
                     "INSERT INTO users (org_id, id, email, password_hash, role) VALUES (\(organization.id), \(userID), \(identity.email), \(unusable), \(role.rawValue))",

@@ -56,11 +56,7 @@ public struct TokenService: Sendable {
 
     /// A new opaque refresh token (256 random bits) and the hash stored for it.
     static func makeRefreshToken() -> (token: String, hash: Data) {
-        var bytes = [UInt8](repeating: 0, count: 32)
-        var rng = SystemRandomNumberGenerator()
-        for i in bytes.indices { bytes[i] = UInt8.random(in: .min ... .max, using: &rng) }
-        let token = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let token = SecureToken.random(bytes: 32)
         return (token, hashRefreshToken(token))
     }
 

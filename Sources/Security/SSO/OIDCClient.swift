@@ -58,15 +58,6 @@ public actor OIDCClient {
 
     public init(configuration: SSOConfiguration.OIDC) { self.configuration = configuration }
 
-    static func random(_ bytes: Int) -> String {
-        var generator = SystemRandomNumberGenerator()
-        return base64URL(Data((0..<bytes).map { _ in UInt8.random(in: 0...255, using: &generator) }))
-    }
-
-    static func base64URL(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
-
     func discover() async throws -> Discovery {
         if let discovery { return discovery }
         let url = URL(string: configuration.issuer.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/.well-known/openid-configuration")!
@@ -83,9 +74,10 @@ public actor OIDCClient {
     public func start(organization: String, redirectURI: String, next: String, now: Date = Date()) async throws -> (URL, Pending) {
         let discovery = try await discover()
         let pending = Pending(
-            organization: organization, state: Self.random(24), nonce: Self.random(24), verifier: Self.random(48), next: next,
+            organization: organization, state: SecureToken.random(bytes: 24), nonce: SecureToken.random(bytes: 24),
+            verifier: SecureToken.random(bytes: 48), next: next,
             expires: now.addingTimeInterval(600))
-        let challenge = Self.base64URL(Data(SHA256.hash(data: Data(pending.verifier.utf8))))
+        let challenge = SecureToken.base64URL(Data(SHA256.hash(data: Data(pending.verifier.utf8))))
         var components = URLComponents(string: discovery.authorizationEndpoint)!
         components.queryItems = (components.queryItems ?? []) + [
             .init(name: "response_type", value: "code"), .init(name: "client_id", value: configuration.clientID),
@@ -100,7 +92,7 @@ public actor OIDCClient {
     /// audience, expiry, and the nonce of this sign-in.
     public func finish(code: String, state: String, pending: Pending, redirectURI: String, now: Date = Date()) async throws -> Identity {
         guard pending.expires > now else { throw SecurityError(.unauthorized, "the sign-in took too long; start again") }
-        guard Self.equal(state, pending.state) else { throw SecurityError(.unauthorized, "the state does not match this browser's sign-in") }
+        guard SecureToken.equal(state, pending.state) else { throw SecurityError(.unauthorized, "the state does not match this browser's sign-in") }
         let discovery = try await discover()
         var request = URLRequest(url: URL(string: discovery.tokenEndpoint)!)
         request.httpMethod = "POST"
@@ -128,7 +120,7 @@ public actor OIDCClient {
         }
         guard claims.iss.value == configuration.issuer else { throw SecurityError(.unauthorized, "the ID token comes from another issuer") }
         guard claims.aud.value.contains(configuration.clientID) else { throw SecurityError(.unauthorized, "the ID token is for another client") }
-        guard let tokenNonce = claims.nonce, Self.equal(tokenNonce, nonce) else { throw SecurityError(.unauthorized, "the ID token's nonce is not this sign-in's") }
+        guard let tokenNonce = claims.nonce, SecureToken.equal(tokenNonce, nonce) else { throw SecurityError(.unauthorized, "the ID token's nonce is not this sign-in's") }
         if let iat = claims.iat?.value, iat > Date().addingTimeInterval(300) { throw SecurityError(.unauthorized, "the ID token is issued in the future") }
         let raw = try JSONSerialization.jsonObject(with: Self.payload(of: idToken)) as? [String: Any] ?? [:]
         let groups = raw[configuration.groupsClaim] as? [String] ?? (raw[configuration.groupsClaim] as? String).map { [$0] } ?? []
@@ -154,18 +146,11 @@ public actor OIDCClient {
     static func payload(of token: String) throws -> Data {
         let parts = token.split(separator: ".")
         guard parts.count == 3 else { throw SecurityError(.unauthorized, "malformed ID token") }
-        var text = String(parts[1]).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while text.count % 4 != 0 { text += "=" }
-        guard let data = Data(base64Encoded: text) else { throw SecurityError(.unauthorized, "malformed ID token") }
+        guard let data = SecureToken.decodeBase64URL(parts[1]) else { throw SecurityError(.unauthorized, "malformed ID token") }
         return data
     }
 
     static func form(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text
-    }
-
-    static func equal(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        return x.count == y.count && zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

@@ -15,13 +15,11 @@ public struct SSOState: Sendable {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .secondsSince1970
         let box = try AES.GCM.seal(try encoder.encode(pending), using: key)
-        return OIDCClient.base64URL(box.combined!)
+        return SecureToken.base64URL(box.combined!)
     }
 
     public func open(_ text: String) throws -> OIDCClient.Pending {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        guard let data = Data(base64Encoded: base64), let box = try? AES.GCM.SealedBox(combined: data),
+        guard let data = SecureToken.decodeBase64URL(text), let box = try? AES.GCM.SealedBox(combined: data),
             let plain = try? AES.GCM.open(box, using: key)
         else { throw SecurityError(.unauthorized, "the sign-in state is missing or was altered") }
         let decoder = JSONDecoder()

@@ -39,14 +39,12 @@ public struct TOTP: Sendable {
     /// The step a code belongs to, looking one step either side of `date` for clock drift; nil
     /// when it matches none. Compared in constant time.
     public func matchingStep(_ code: String, at date: Date, drift: Int64 = 1) -> Int64? {
-        let given = Array(code.filter { !$0.isWhitespace }.utf8)
+        let given = code.filter { !$0.isWhitespace }
         guard given.count == digits else { return nil }
         let now = step(at: date)
         var found: Int64?
-        for candidate in (now - drift)...(now + drift) {
-            let expected = Array(self.code(step: candidate).utf8)
-            if zip(expected, given).reduce(UInt8(0), { $0 | ($1.0 ^ $1.1) }) == 0 { found = found ?? candidate }
-        }
+        // Every candidate is compared, so the time taken does not tell which step matched.
+        for candidate in (now - drift)...(now + drift) where SecureToken.equal(self.code(step: candidate), given) { found = found ?? candidate }
         return found
     }
 

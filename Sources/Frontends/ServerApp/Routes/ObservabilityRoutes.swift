@@ -25,7 +25,7 @@ enum ObservabilityRoutes {
         }
         router.post("api/v1/status/alerts") { request, context in
             guard let expected = services.alertWebhookToken, let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-                WebMiddleware.constantTimeEqual(String(header.dropFirst(7)), expected)
+                SecureToken.equal(String(header.dropFirst(7)), expected)
             else { throw SecurityError(.unauthorized, "the alert webhook needs the configured bearer token") }
             let notification = try await JSON.decode(AlertmanagerNotification.self, from: request, context: context)
             await services.status.receive(notification)

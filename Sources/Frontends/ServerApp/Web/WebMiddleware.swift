@@ -1,4 +1,3 @@
-import Crypto
 import Domain
 import Foundation
 import HTTPTypes
@@ -26,7 +25,7 @@ struct WebMiddleware: RouterMiddleware {
         if let token = cookies[WebCookie.csrf]?.value, token.count == 43, token.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
             context.csrfToken = token
         } else {
-            context.csrfToken = Self.randomToken()
+            context.csrfToken = SecureToken.random(bytes: 32)
             outgoing.append(session.cookie(WebCookie.csrf, context.csrfToken, maxAge: nil, sameSite: .strict))
         }
 
@@ -55,7 +54,7 @@ struct WebMiddleware: RouterMiddleware {
             if request.method == .post {
                 context.form = try await form(of: &request, context: context)
                 try verifyOrigin(request)
-                guard let sent = context.form["_csrf"], Self.constantTimeEqual(sent, context.csrfToken) else {
+                guard let sent = context.form["_csrf"], SecureToken.equal(sent, context.csrfToken) else {
                     throw DomainError(.forbidden, "the form's CSRF token is missing or does not match the session")
                 }
             }
@@ -98,17 +97,5 @@ struct WebMiddleware: RouterMiddleware {
 
     static func redirect(_ location: String) -> Response {
         Response(status: .seeOther, headers: [.location: location.isSafeLocalPath ? location : "/"])
-    }
-
-    static func randomToken() -> String {
-        let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
-        return bytes.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }
