@@ -47,38 +47,30 @@ struct A11yCommand: AsyncParsableCommand {
             guard FileManager.default.fileExists(atPath: axe) else {
                 throw DomainError(.unavailable, "axe-core not found at \(axe): scripts/test.sh fetches it, or pass --axe")
             }
-            var configuration = A11yScan.Configuration(
+            let configuration = A11yScan.Configuration(
                 baseURL: baseURL, email: email, password: password, axeScript: URL(fileURLWithPath: axe), output: output,
                 exceptions: try A11yScan.Exception.load(from: URL(fileURLWithPath: exceptions)))
             let quiet = db.json
             let progress: @Sendable (String) -> Void = { if !quiet { Output.progress($0) } }
             let driver = try await ChromeDriver.start(log: output.appending(path: "chromedriver.log"))
-            var server: Subprocess.Launched?
             do {
+                let report: A11yScan.Report
                 if serve {
-                    let password = "a11y-\(UUID().uuidString)"
-                    let options = DemoSeeder.Options(slug: "a11y", employees: 24, weeks: 2, firstWeek: LocalDate(instant: Date(), timeZone: TimeZone(identifier: "Europe/Paris")!).mondayOfWeek, replace: true)
-                    let summary = try await db.withDatabase { database in
-                        try await DemoSetup(database: database, logger: Output.logger).run(options, adminPassword: password)
+                    report = try await db.withSeededServer(
+                        slug: "a11y", employees: 24, weeks: 2, zone: TimeZone(identifier: "Europe/Paris")!, log: output.appending(path: "server.log")
+                    ) { url, logins, password in
+                        var served = configuration
+                        served.baseURL = url
+                        served.email = logins.managerEmail
+                        served.password = password
+                        return try await A11yScan(configuration: served).run(driver: driver, progress: progress)
                     }
-                    var environment = [
-                        "CREWPLAN_DATABASE_URL": try db.configuration().url, "CREWPLAN_LOG_LEVEL": "warning",
-                        "CREWPLAN_JWT_SECRET": (0..<4).map { _ in UUID().uuidString }.joined(),
-                    ]
-                    if let redisURL = db.redisURL { environment["CREWPLAN_REDIS_URL"] = redisURL }
-                    let (process, url) = try await LoadRunner.startServer(
-                        binary: Subprocess.sibling("crewplan-server"), environment: environment, log: output.appending(path: "server.log"))
-                    server = process
-                    configuration.baseURL = url
-                    configuration.email = summary.managerEmail
-                    configuration.password = password
+                } else {
+                    report = try await A11yScan(configuration: configuration).run(driver: driver, progress: progress)
                 }
-                let report = try await A11yScan(configuration: configuration).run(driver: driver, progress: progress)
-                await server?.stop()
                 await driver.stop()
                 return report
             } catch {
-                await server?.stop()
                 await driver.stop()
                 throw error
             }

@@ -31,37 +31,22 @@ struct DASTCommand: AsyncParsableCommand {
         }
 
         func scan() async throws -> DAST.Report {
-            let password = "dast-\(UUID().uuidString)"
-            let options = DemoSeeder.Options(slug: "dast", employees: 8, weeks: 1, firstWeek: LocalDate(instant: Date(), timeZone: TimeZone(identifier: "UTC")!).mondayOfWeek, replace: true)
-            let summary = try await db.withDatabase { database in
-                try await DemoSetup(database: database, logger: Output.logger).run(options, adminPassword: password)
-            }
             let reportURL = URL(fileURLWithPath: report)
-            try FileManager.default.createDirectory(at: reportURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-            var environment = [
-                "CREWPLAN_DATABASE_URL": try db.configuration().url, "CREWPLAN_LOG_LEVEL": "warning",
-                "CREWPLAN_JWT_SECRET": (0..<4).map { _ in UUID().uuidString }.joined(),
-            ]
-            if let redisURL = db.redisURL { environment["CREWPLAN_REDIS_URL"] = redisURL }
-            let (server, url) = try await LoadRunner.startServer(
-                binary: Subprocess.sibling("crewplan-server"), environment: environment, log: reportURL.deletingLastPathComponent().appending(path: "dast-server.log"))
-            do {
-                let token = try await LoadRunner.login(url, email: summary.adminEmail, password: password)
+            let outcome = try await db.withSeededServer(
+                slug: "dast", employees: 8, weeks: 1, log: reportURL.deletingLastPathComponent().appending(path: "dast-server.log")
+            ) { url, logins, password in
+                let token = try await LoadRunner.login(url, email: logins.adminEmail, password: password)
                 let passive = try await DAST.passiveScan(
                     baseURL: url, token: token,
                     paths: ["/login", "/status", "/status.json", "/health", "/openapi.json", "/api/v1/me", "/api/v1/employees", "/api/v1/missions/\(UUID())", "/nowhere", "/static/app.css"])
                 let fuzz = try await DAST.schemathesis(
                     baseURL: url, token: token, examples: examples, report: reportURL.deletingPathExtension().appendingPathExtension("junit.xml"))
-                await server.stop()
-                let outcome = DAST.Report(schemathesisPassed: fuzz.passed, schemathesisSummary: fuzz.summary, passive: passive.findings, checkedURLs: passive.checked)
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                try encoder.encode(outcome).write(to: reportURL)
-                return outcome
-            } catch {
-                await server.stop()
-                throw error
+                return DAST.Report(schemathesisPassed: fuzz.passed, schemathesisSummary: fuzz.summary, passive: passive.findings, checkedURLs: passive.checked)
             }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(outcome).write(to: reportURL)
+            return outcome
         }
     }
 }

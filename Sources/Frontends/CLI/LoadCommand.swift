@@ -51,11 +51,7 @@ struct LoadCommand: AsyncParsableCommand {
                 return (summary.adminEmail, dataset, LoadRunner.FewerRows(dataset: smallDataset, email: small.adminEmail, password: password))
             }
             let databaseConfiguration = try db.configuration()
-            var environment = [
-                "CREWPLAN_DATABASE_URL": databaseConfiguration.url + "?max_connections=16",
-                "CREWPLAN_JWT_SECRET": (0..<4).map { _ in UUID().uuidString }.joined(), "CREWPLAN_LOG_LEVEL": "warning",
-            ]
-            if let redisURL = db.redisURL { environment["CREWPLAN_REDIS_URL"] = redisURL }
+            let environment = try db.serverEnvironment(databaseQuery: "?max_connections=16")
             let runner = LoadRunner(budgets: budgets, scripts: URL(fileURLWithPath: scripts), database: databaseConfiguration, logger: Output.logger)
             return try await runner.runWithServers(
                 server: Subprocess.sibling("crewplan-server"), environment: environment, credentials: (adminEmail, password), dataset: dataset,

@@ -20,26 +20,11 @@ struct SLOCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting(json: db.json) {
-                let password = "slo-\(UUID().uuidString)"
-                let options = DemoSeeder.Options(slug: "slo", employees: 5, weeks: 1, firstWeek: LocalDate(instant: Date(), timeZone: TimeZone(identifier: "UTC")!).mondayOfWeek, replace: true)
-                let summary = try await db.withDatabase { database in
-                    try await DemoSetup(database: database, logger: Output.logger).run(options, adminPassword: password)
-                }
-                var environment = [
-                    "CREWPLAN_DATABASE_URL": try db.configuration().url, "CREWPLAN_LOG_LEVEL": "warning", "CREWPLAN_SLO_FILE": slo,
-                    "CREWPLAN_JWT_SECRET": (0..<4).map { _ in UUID().uuidString }.joined(),
-                ]
-                if let redisURL = db.redisURL { environment["CREWPLAN_REDIS_URL"] = redisURL }
-                let log = URL(fileURLWithPath: report).deletingLastPathComponent().appending(path: "slo-server.log")
-                try FileManager.default.createDirectory(at: log.deletingLastPathComponent(), withIntermediateDirectories: true)
-                let (server, url) = try await LoadRunner.startServer(binary: Subprocess.sibling("crewplan-server"), environment: environment, log: log)
-                let outcome: SLOCheck.Outcome
-                do {
-                    outcome = try await SLOCheck.run(baseURL: url, email: summary.adminEmail, password: password, script: URL(fileURLWithPath: script), durationSeconds: duration)
-                    await server.stop()
-                } catch {
-                    await server.stop()
-                    throw error
+                let outcome = try await db.withSeededServer(
+                    slug: "slo", employees: 5, weeks: 1, log: URL(fileURLWithPath: report).deletingLastPathComponent().appending(path: "slo-server.log"),
+                    environment: ["CREWPLAN_SLO_FILE": slo]
+                ) { url, logins, password in
+                    try await SLOCheck.run(baseURL: url, email: logins.adminEmail, password: password, script: URL(fileURLWithPath: script), durationSeconds: duration)
                 }
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

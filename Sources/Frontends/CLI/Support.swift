@@ -3,6 +3,7 @@ import Domain
 import Foundation
 import Logging
 import Perf
+import Security
 
 /// Options shared by commands that talk to PostgreSQL.
 struct DatabaseOptions: ParsableArguments {
@@ -35,6 +36,45 @@ struct DatabaseOptions: ParsableArguments {
             Output.warning("the read cache could not be invalidated (Redis unreachable); run 'crewplan cache clear' once it is back")
         }
         return result
+    }
+}
+
+extension DatabaseOptions {
+    /// The environment of a crewplan-server of our own on this database: a throwaway signing
+    /// secret, warnings only, the same Redis. `extra` adds or overrides variables.
+    func serverEnvironment(databaseQuery: String = "", _ extra: [String: String] = [:]) throws -> [String: String] {
+        var environment = [
+            "CREWPLAN_DATABASE_URL": try configuration().url + databaseQuery, "CREWPLAN_LOG_LEVEL": "warning",
+            "CREWPLAN_JWT_SECRET": (0..<4).map { _ in UUID().uuidString }.joined(),
+        ]
+        if let redisURL { environment["CREWPLAN_REDIS_URL"] = redisURL }
+        return environment.merging(extra) { $1 }
+    }
+
+    /// Seeds organisation `slug` afresh (from the current week in `zone`) with a throwaway password,
+    /// starts crewplan-server beside this executable on a free port (output to `log`), runs `body`
+    /// with its URL, the seeded logins and the password, and stops the server whatever happens.
+    func withSeededServer<T: Sendable>(
+        slug: String, employees: Int, weeks: Int, zone: TimeZone = TimeZone(identifier: "UTC")!, log: URL, environment extra: [String: String] = [:],
+        _ body: (_ url: String, _ logins: DemoSetup.Summary, _ password: String) async throws -> T
+    ) async throws -> T {
+        let password = "\(slug)-\(UUID().uuidString)"
+        let options = DemoSeeder.Options(
+            slug: slug, employees: employees, weeks: weeks, firstWeek: LocalDate(instant: Date(), timeZone: zone).mondayOfWeek, replace: true)
+        let logins = try await withDatabase { database in
+            try await DemoSetup(database: database, logger: Output.logger).run(options, adminPassword: password)
+        }
+        try FileManager.default.createDirectory(at: log.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let (server, url) = try await LoadRunner.startServer(
+            binary: Subprocess.sibling("crewplan-server"), environment: try serverEnvironment(extra), log: log)
+        do {
+            let result = try await body(url, logins, password)
+            await server.stop()
+            return result
+        } catch {
+            await server.stop()
+            throw error
+        }
     }
 }
 

@@ -31,6 +31,8 @@ enum GateCatalog {
             case "dast": result = try await dast(context)
             default: result = try await openapi()
             }
+        } catch let failure as CommandFailed {
+            result = failure.result
         } catch {
             result = GateResult(name: name, passed: false, summary: "could not run: \(error)")
         }
@@ -77,21 +79,16 @@ enum GateCatalog {
             "--budgets", context.root.appendingPathComponent("load/budgets.yaml").path,
             "--scripts", context.root.appendingPathComponent("load").path,
         ]
-        if let databaseURL = context.databaseURL { arguments += ["--database-url", databaseURL] }
         for (option, key) in [("--duration", "duration_seconds"), ("--employees", "employees"), ("--weeks", "weeks")] {
             if let value = options[key] { arguments += [option, String(Int(value))] }
         }
-        let run = try await Subprocess.run(Subprocess.sibling("crewplan").path, arguments)
-        guard let data = try? Data(contentsOf: report), run.status == 0 || run.status == 1 else {
-            return GateResult(name: "perf", passed: false, summary: "crewplan load run failed (exit \(run.status))", details: [String(run.error.suffix(600)), String(run.output.suffix(600))])
-        }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
-        let load = try decoder.decode(LoadReport.self, from: data)
+        let (load, status) = try await crewplan("perf", arguments, report: report, context: context, as: LoadReport.self, decoder: decoder)
         let cached = load.measurements.filter { $0.mode == .cached }.map { "\($0.endpoint) p95 \(String(format: "%.1f", $0.result.p95Milliseconds)) ms" }
         let failed = load.checks.filter { !$0.passed }.map { "\($0.name): \(String(format: "%.2f", $0.actual)) against \(String(format: "%.2f", $0.limit))" }
         return GateResult(
-            name: "perf", passed: load.passed && run.status == 0,
+            name: "perf", passed: load.passed && status == 0,
             summary: "\(load.checks.count - failed.count)/\(load.checks.count) budgets met; cached: \(cached.joined(separator: ", ")); report \(report.deletingPathExtension().path).md",
             details: failed)
     }
@@ -116,22 +113,17 @@ enum GateCatalog {
     /// Runs `crewplan a11y scan --serve` (axe-core in headless Chromium on every page, FR and EN).
     static func a11y(_ context: Context) async throws -> GateResult {
         let out = context.root.appendingPathComponent(".data/a11y")
-        var arguments = [
+        let arguments = [
             "a11y", "scan", "--serve", "--json", "--out", out.path,
             "--exceptions", context.root.appendingPathComponent("a11y/exceptions.yaml").path,
         ]
-        if let databaseURL = context.databaseURL { arguments += ["--database-url", databaseURL] }
-        let run = try await Subprocess.run(Subprocess.sibling("crewplan").path, arguments)
-        guard run.status == 0 || run.status == 1, let data = try? Data(contentsOf: out.appendingPathComponent("a11y-report.json")),
-            let report = try? JSONDecoder().decode(A11yScan.Report.self, from: data)
-        else {
-            return GateResult(name: "a11y", passed: false, summary: "crewplan a11y scan failed (exit \(run.status))", details: [String(run.error.suffix(800))])
-        }
+        let (report, status) = try await crewplan(
+            "a11y", arguments, report: out.appendingPathComponent("a11y-report.json"), context: context, as: A11yScan.Report.self)
         let details = report.pages.flatMap { page in
             page.violations.filter { $0.excused == nil }.map { "\(page.page) (\(page.language.rawValue)): \($0.rule) [\($0.impact)] \($0.targets.joined(separator: ", "))" }
         }
         return GateResult(
-            name: "a11y", passed: report.passed && run.status == 0,
+            name: "a11y", passed: report.passed && status == 0,
             summary: "axe-core \(report.axeVersion): \(report.pages.count) pages, \(report.violations) violation(s), \(report.excused) excused; report \(out.path)/a11y-report.html",
             details: details)
     }
@@ -159,16 +151,10 @@ enum GateCatalog {
             "--slo", context.root.appendingPathComponent("slo.yaml").path,
         ]
         if let seconds = context.thresholds["slo"]?["duration_seconds"] { arguments += ["--duration", String(Int(seconds))] }
-        if let databaseURL = context.databaseURL { arguments += ["--database-url", databaseURL] }
-        let run = try await Subprocess.run(Subprocess.sibling("crewplan").path, arguments)
-        guard run.status == 0 || run.status == 1, let data = try? Data(contentsOf: report),
-            let outcome = try? JSONDecoder().decode(SLOCheck.Outcome.self, from: data)
-        else {
-            return GateResult(name: "slo", passed: false, summary: "crewplan slo check failed (exit \(run.status))", details: [String(run.error.suffix(800))])
-        }
+        let (outcome, status) = try await crewplan("slo", arguments, report: report, context: context, as: SLOCheck.Outcome.self)
         let standing = outcome.report.apdex.map { "\($0.name) Apdex \(String(format: "%.4f", $0.apdex)) (\($0.requests) requests, objective \($0.objective))" }
         return GateResult(
-            name: "slo", passed: outcome.passed && run.status == 0,
+            name: "slo", passed: outcome.passed && status == 0,
             summary: standing.joined(separator: "; ") + "; k6 \(outcome.load.requests) requests", details: outcome.missed)
     }
 
@@ -191,16 +177,32 @@ enum GateCatalog {
         let report = context.root.appendingPathComponent(".data/dast-report.json")
         var arguments = ["dast", "run", "--json", "--report", report.path]
         if let examples = context.thresholds["dast"]?["examples"] { arguments += ["--examples", String(Int(examples))] }
-        if let databaseURL = context.databaseURL { arguments += ["--database-url", databaseURL] }
-        let run = try await Subprocess.run(Subprocess.sibling("crewplan").path, arguments)
-        guard run.status == 0 || run.status == 1, let data = try? Data(contentsOf: report),
-            let outcome = try? JSONDecoder().decode(DAST.Report.self, from: data)
-        else {
-            return GateResult(name: "dast", passed: false, summary: "crewplan dast run failed (exit \(run.status))", details: [String(run.error.suffix(800))])
-        }
+        let (outcome, status) = try await crewplan("dast", arguments, report: report, context: context, as: DAST.Report.self)
         return GateResult(
-            name: "dast", passed: outcome.passed && run.status == 0,
+            name: "dast", passed: outcome.passed && status == 0,
             summary: "schemathesis \(outcome.schemathesisPassed ? "passed" : "failed"); passive scan: \(outcome.checkedURLs) answers, \(outcome.passive.count) finding(s)",
             details: outcome.passive.map(\.description) + (outcome.schemathesisPassed ? [] : [outcome.schemathesisSummary]))
+    }
+
+    /// A gate whose command did not run to its report.
+    struct CommandFailed: Error {
+        var result: GateResult
+    }
+
+    /// Runs an operators' `crewplan` command (beside this executable) on the gate's database and reads
+    /// the JSON report it writes. Exit 1 means it ran and found something over budget: the report is
+    /// read then too; any other failure fails the gate with the command's output.
+    static func crewplan<Report: Decodable>(
+        _ gate: String, _ arguments: [String], report: URL, context: Context, as type: Report.Type, decoder: JSONDecoder = JSONDecoder()
+    ) async throws -> (report: Report, status: Int32) {
+        var arguments = arguments
+        if let databaseURL = context.databaseURL { arguments += ["--database-url", databaseURL] }
+        let run = try await Subprocess.run(Subprocess.sibling("crewplan").path, arguments)
+        guard run.status == 0 || run.status == 1, let data = try? Data(contentsOf: report), let decoded = try? decoder.decode(type, from: data) else {
+            throw CommandFailed(result: GateResult(
+                name: gate, passed: false, summary: "crewplan \(arguments.prefix(2).joined(separator: " ")) failed (exit \(run.status))",
+                details: [String(run.error.suffix(800)), String(run.output.suffix(600))]))
+        }
+        return (decoded, run.status)
     }
 }

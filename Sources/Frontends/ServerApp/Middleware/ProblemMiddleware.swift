@@ -31,11 +31,7 @@ struct ProblemMiddleware: RouterMiddleware {
     }
 
     func problemResponse(for error: any Error, request: Request, context: Context) -> Response {
-        let (code, status, detail, field, violations, extra) = classify(error)
-        if status == .internalServerError {
-            // PSQLError's reflection names the query and the bind types, never bound values.
-            context.logger.error("request failed", metadata: ["crewplan.error": .string(String(reflecting: error))])
-        }
+        let (code, status, detail, field, violations, extra) = classifyAndLog(error, context: context)
         let problem = Problem(
             code: code, status: status, detail: detail, locale: context.locale, instance: request.uri.path,
             requestID: context.requestID, field: field, violations: violations)
@@ -43,6 +39,16 @@ struct ProblemMiddleware: RouterMiddleware {
         for (name, value) in extra { headers[name] = value }
         let data = (try? JSON.encoder.encode(problem)) ?? Data()
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// ``classify(_:)``, logging what becomes a 500 (pages and the API answer errors through here).
+    func classifyAndLog(_ error: any Error, context: Context) -> Classified {
+        let classified = classify(error)
+        if classified.1 == .internalServerError {
+            // PSQLError's reflection names the query and the bind types, never bound values.
+            context.logger.error("request failed", metadata: ["crewplan.error": .string(String(reflecting: error))])
+        }
+        return classified
     }
 
     typealias Classified = (String, HTTPResponse.Status, String, String?, [RuleViolation]?, [(HTTPField.Name, String)])

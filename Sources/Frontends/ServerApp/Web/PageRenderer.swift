@@ -85,13 +85,12 @@ struct PageRenderer: Sendable {
 
     /// An error as a page: the same stable code and localized title as the API's problem+json.
     func error(_ error: any Error, request: Request, context: AppRequestContext) -> Response {
-        let problem = ProblemMiddleware().problemResponse(for: error, request: request, context: context)
-        let code = ProblemMiddleware().classify(error).0
+        let (code, status, _, _, _, _) = ProblemMiddleware().classifyAndLog(error, context: context)
         let localizer = Localizer.bundled(Language(rawValue: context.locale) ?? .en)
         return render(
             "error", title: Problem.titleKey(code),
-            page: ["code": code, "message": localizer.text(Problem.titleKey(code)), "status": problem.status.code],
-            request: request, context: context, status: problem.status)
+            page: ["code": code, "message": localizer.text(Problem.titleKey(code)), "status": status.code],
+            request: request, context: context, status: status)
     }
 
     /// A static asset with its ETag (`If-None-Match` answers 304).
