@@ -43,9 +43,7 @@ public enum CrewplanApplication {
             access: AccessControl(policy: configuration.rbac), health: health, cache: cache, slo: slo, status: status,
             alertWebhookToken: configuration.alertWebhookToken)
         let pages = try await PageRenderer.load()
-        let sso = SSOPages(
-            clients: configuration.sso.organizations.compactMapValues { $0.oidc.map(OIDCClient.init) },
-            state: SSOState(configuration: configuration.security), publicURL: configuration.publicURL)
+        let sso = try SSOPages(configuration: configuration.sso, state: SSOState(configuration: configuration.security), publicURL: configuration.publicURL)
         let worker = JobWorker(queue: services.jobs, handlers: BackgroundJobs.handlers(services: services, configuration: configuration), logger: logger)
         return Application(
             router: router(services: services, web: (pages, WebSession(secureCookies: configuration.secureCookies), sso)),

@@ -4,9 +4,12 @@ import Foundation
 /// one implementation for refresh tokens, CSRF tokens, SSO state and nonces, webhook tokens.
 public enum SecureToken {
     /// `bytes` random bytes from the system's secure generator, as base64url without padding.
-    public static func random(bytes: Int = 32) -> String {
+    public static func random(bytes: Int = 32) -> String { base64URL(Data(randomBytes(bytes))) }
+
+    /// `count` random bytes from the system's secure generator.
+    public static func randomBytes(_ count: Int) -> [UInt8] {
         var generator = SystemRandomNumberGenerator()
-        return base64URL(Data((0..<bytes).map { _ in UInt8.random(in: .min ... .max, using: &generator) }))
+        return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
     }
 
     /// RFC 4648 base64url without padding.

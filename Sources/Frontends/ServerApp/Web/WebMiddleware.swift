@@ -16,6 +16,8 @@ struct WebMiddleware: RouterMiddleware {
     let session: WebSession
 
     static let formLimit = 64 * 1024
+    /// A signed SAML response with many attributes is larger than any form of ours.
+    static let assertionLimit = 512 * 1024
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -52,10 +54,13 @@ struct WebMiddleware: RouterMiddleware {
         do {
             var request = request
             if request.method == .post {
-                context.form = try await form(of: &request, context: context)
-                try verifyOrigin(request)
-                guard let sent = context.form["_csrf"], SecureToken.equal(sent, context.csrfToken) else {
-                    throw DomainError(.forbidden, "the form's CSRF token is missing or does not match the session")
+                let assertionConsumer = SSOPages.isAssertionConsumer(request.uri.path)
+                context.form = try await form(of: &request, limit: assertionConsumer ? Self.assertionLimit : Self.formLimit)
+                if !assertionConsumer {
+                    try verifyOrigin(request)
+                    guard let sent = context.form["_csrf"], SecureToken.equal(sent, context.csrfToken) else {
+                        throw DomainError(.forbidden, "the form's CSRF token is missing or does not match the session")
+                    }
                 }
             }
             response = try await next(request, context)
@@ -74,12 +79,12 @@ struct WebMiddleware: RouterMiddleware {
         return response
     }
 
-    func form(of request: inout Request, context: Context) async throws -> WebForm {
+    func form(of request: inout Request, limit: Int) async throws -> WebForm {
         let type = request.headers[.contentType]?.lowercased() ?? ""
         guard type.hasPrefix("application/x-www-form-urlencoded") else {
             throw RequestError(code: "unsupported_media_type", status: .unsupportedMediaType, detail: "pages accept application/x-www-form-urlencoded forms")
         }
-        let body = try await request.collectBody(upTo: Self.formLimit)
+        let body = try await request.collectBody(upTo: limit)
         return WebForm(encoded: String(buffer: body))
     }
 

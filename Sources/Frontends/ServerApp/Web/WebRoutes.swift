@@ -67,7 +67,7 @@ enum WebRoutes {
             return response
         }
 
-        sso.add(to: web, services: services, session: session)
+        sso.add(to: web, services: services, session: session, pages: pages)
         PlanningPages.add(to: web, services: services, pages: pages)
         StatusPage.add(to: web, services: services, pages: pages)
         DirectoryPages.add(to: web, services: services, pages: pages)
