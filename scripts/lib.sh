@@ -38,9 +38,9 @@ CREWPLAN_BROWSER_PACKAGES=(chromium chromium-driver fonts-dejavu-core unzip)
 CREWPLAN_MONITORING_PACKAGES=(prometheus prometheus-alertmanager python3-aiosmtpd)
 
 # Independent peers of the security tests: zbarimg reads our QR codes, curl answers the OIDC provider's
-# form (Debian); pyotp computes TOTP codes, oidc-provider-mock is a real OpenID provider, and
+# form, xmlsec1 signs the SAML responses with keys openssl makes (Debian); pyotp computes TOTP codes, oidc-provider-mock is a real OpenID provider, and
 # schemathesis drives the API for the dast gate (PyPI).
-CREWPLAN_SECURITY_PACKAGES=(zbar-tools curl)
+CREWPLAN_SECURITY_PACKAGES=(zbar-tools curl xmlsec1 openssl)
 install_python_peers() {
   python3 -c "import pyotp" >/dev/null 2>&1 && command -v schemathesis >/dev/null 2>&1 \
     && command -v oidc-provider-mock >/dev/null 2>&1 && return 0
