@@ -149,11 +149,24 @@ import Testing
                 "/sso/saml/\(setup.slug)/acs", ["SAMLResponse": SAMLIdentityProvider.encode(try await setup.idp.response(wrongAudience))])
             #expect(third.status == .unauthorized)
 
+            // An email of another organisation's account: refused, that account untouched.
+            let taken = try await Self.start(&web, setup)
+            let foreign = setup.idp.claims(serviceProvider: setup.entityID, acs: setup.acs, nameID: setup.other.adminEmail, inResponseTo: taken)
+            let stolen = try await web.post(
+                "/sso/saml/\(setup.slug)/acs", ["SAMLResponse": SAMLIdentityProvider.encode(try await setup.idp.response(foreign))])
+            #expect(stolen.status == .unauthorized)
+            #expect(!web.cookies.keys.contains("crewplan_access"))
+            let owner = try await setup.database.withConnection { c in
+                try await c.query("SELECT org_id, role FROM users WHERE email = \(setup.other.adminEmail)", logger: TestEnvironment.logger)
+                    .decode((UUID, String).self).collect()
+            }
+            #expect(owner.map(\.0) == [setup.other.organization.id] && owner.map(\.1) == ["admin"])
+
             // Garbage in the form field is refused the same way, never a 500.
             let garbage = try await web.post("/sso/saml/\(setup.slug)/acs", ["SAMLResponse": "not base64 at all"])
             #expect(garbage.status == .unauthorized)
 
-            #expect(try await setup.refusals() == ["in_response_to", "in_response_to", "audience", "malformed"])
+            #expect(try await setup.refusals() == ["in_response_to", "in_response_to", "audience", "email_of_another_organization", "malformed"])
             let created = try await setup.database.withConnection { c in
                 try await c.query("SELECT count(*) FROM users WHERE lower(email) = \(email)", logger: TestEnvironment.logger).decode(Int.self).collect()
             }

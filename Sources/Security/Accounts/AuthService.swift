@@ -130,11 +130,19 @@ public struct AuthService: Sendable {
             throw SecurityError(.unauthorized, "unknown organisation")
         }
         let existing = try await database.withConnection { c in
-            try await c.query("SELECT id FROM users WHERE org_id = \(organization.id) AND lower(email) = \(identity.email)", logger: logger)
-                .decode(UUID.self).collect()
+            try await c.query("SELECT id, org_id FROM users WHERE lower(email) = \(identity.email)", logger: logger)
+                .decode((UUID, UUID).self).collect()
+        }
+        // An email is one account across the platform: a provider of one organisation never reaches,
+        // nor is refused by a server error over, an account of another.
+        if let other = existing.first, other.1 != organization.id {
+            try await audit.record(
+                organizationID: organization.id, actorID: nil, action: "login.sso_refused", target: identity.email, address: address,
+                details: ["reason": "email_of_another_organization"])
+            throw SecurityError(.unauthorized, "this email belongs to an account of another organisation")
         }
         let userID: UUID
-        if let id = existing.first {
+        if let id = existing.first?.0 {
             userID = id
             try await database.withConnection { c in
                 try await c.query("UPDATE users SET role = \(role.rawValue) WHERE id = \(id) AND role <> \(role.rawValue)", logger: logger)

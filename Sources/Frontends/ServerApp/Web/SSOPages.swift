@@ -89,7 +89,7 @@ struct SSOPages: Sendable {
             do {
                 let (pair, next) = try await services.auth.finishSAMLSignIn(provider, response: context.form["SAMLResponse"] ?? "", address: context.remoteAddress)
                 return WebRoutes.signedIn(pair, next: next, session: session)
-            } catch is SAMLError {
+            } catch let error where error is SAMLError || (error as? SecurityError)?.code == .unauthorized {
                 let message = Localizer.bundled(Language(rawValue: context.locale) ?? .en).text("login.sso_error")
                 return pages.render(
                     "login", title: "login.title", page: ["next": "/planning", "sso": enabled, "error": message], request: request, context: context,
