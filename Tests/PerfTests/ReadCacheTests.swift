@@ -126,6 +126,67 @@ import Glibc
         #expect(cache.statistics.count(.employees, .hit) > 0, "the readers should have been served from Redis at times")
     }
 
+    /// Entries kept in the process save Redis from sending their bytes again, and are served only
+    /// while Redis names them current: another instance's write, an expiry and the byte budget all
+    /// end them. A private Redis, so its byte counters are this test's own.
+    @Test func entriesKeptInTheProcessAreServedOnlyWhileRedisNamesThemCurrent() async throws {
+        let redis = try await PrivateRedis.start()
+        defer { redis.stop() }
+        let namespace = "crewplan:test:local"
+        let a = ReadCache(redis: redis.configuration, configuration: CacheConfiguration(namespace: namespace), logger: TestEnvironment.logger)
+        let b = ReadCache(redis: redis.configuration, configuration: CacheConfiguration(namespace: namespace), logger: TestEnvironment.logger)
+        let org = UUID()
+        let version = NIOLockedValueBox(1)
+        let computed = NIOLockedValueBox(0)
+        let padding = String(repeating: "x", count: 200_000)
+        let compute: @Sendable () async throws -> Data = {
+            computed.withLockedValue { $0 += 1 }
+            return Data("{\"v\":\(version.withLockedValue { $0 }),\"pad\":\"\(padding)\"}".utf8)
+        }
+        func served(_ cache: ReadCache) async throws -> Int {
+            let data = try await cache.fetch(.planningWeek, organizationID: org, key: "week", compute: compute)
+            return try #require(String(decoding: data.prefix(12), as: UTF8.self).split(separator: ",").first.flatMap { Int($0.dropFirst(5)) })
+        }
+        func sentBytes() async throws -> Int {
+            guard case .string(let info) = try await RedisConnection(configuration: redis.configuration).command(["INFO", "stats"]) else { return -1 }
+            let line = info.split(whereSeparator: \.isNewline).first { $0.hasPrefix("total_net_output_bytes:") }
+            return line.flatMap { Int($0.split(separator: ":")[1]) } ?? -1
+        }
+
+        #expect(try await served(a) == 1)
+        let before = try await sentBytes()
+        for _ in 0..<20 { #expect(try await served(a) == 1) }
+        let sent = try await sentBytes() - before
+        #expect(sent > 0 && sent < 20_000, "20 hits of a 200 KB entry cost \(sent) bytes from Redis")
+        #expect(a.statistics.count(.planningWeek, .hit) == 20)
+        #expect(a.localEntries.count == 1 && a.localEntries.bytes > 200_000)
+
+        // A write through another instance: the next read here is fresh although this process keeps v1.
+        version.withLockedValue { $0 = 2 }
+        await b.organizationDidChange(org)
+        #expect(try await served(a) == 2)
+        #expect(computed.withLockedValue { $0 } == 2)
+
+        // The entry expired in Redis: computed again, never served from the process alone.
+        try await b.clear(organizationID: org)
+        version.withLockedValue { $0 = 3 }
+        #expect(try await served(a) == 3)
+        #expect(computed.withLockedValue { $0 } == 3)
+
+        // The byte budget bounds what a process keeps, oldest out first.
+        let small = ReadCache(
+            redis: redis.configuration, configuration: CacheConfiguration(namespace: namespace, localBytes: 8_000), logger: TestEnvironment.logger)
+        for i in 0..<20 {
+            _ = try await small.fetch(.shifts, organizationID: org, key: "k\(i)") { Data(String(repeating: "\(i % 10)", count: 1_000).utf8) }
+        }
+        #expect(small.localEntries.bytes <= 8_000 && small.localEntries.count >= 4)
+        let off = ReadCache(
+            redis: redis.configuration, configuration: CacheConfiguration(namespace: namespace, localBytes: 0), logger: TestEnvironment.logger)
+        #expect(try await served(off) == 3)
+        #expect(try await served(off) == 3)
+        #expect(off.localEntries.count == 0 && off.statistics.count(.planningWeek, .hit) == 2)
+    }
+
     @Test func concurrentMissesComputeOnce() async throws {
         let cache = try await Self.cache()
         let computed = NIOLockedValueBox(0)
@@ -220,7 +281,10 @@ import Glibc
     @Test func configurationComesFromTheEnvironment() throws {
         let config = try CacheConfiguration.fromEnvironment([
             "CREWPLAN_CACHE_TTL": "30", "CREWPLAN_CACHE_TTL_PLANNING_WEEK": "5", "CREWPLAN_CACHE_TIMEOUT_MS": "20",
+            "CREWPLAN_CACHE_LOCAL_MB": "16",
         ])
+        #expect(config.localBytes == 16 << 20)
+        #expect(CacheConfiguration().localBytes == 64 << 20)
         #expect(config.enabled)
         #expect(config.timeToLive(for: .employees) == .seconds(30))
         #expect(config.timeToLive(for: .planningWeek) == .seconds(5))

@@ -23,6 +23,9 @@ public struct CacheConfiguration: Sendable, Equatable {
     public var poolSize: Int
     /// Prefix of every key (bump it when the cached formats change).
     public var namespace: String
+    /// Bytes of recent entries each process keeps beside Redis (0: none). Redis still decides, on
+    /// every read, whether a kept entry is the current one: only the entry's bytes stop travelling.
+    public var localBytes: Int
 
     public static let defaultTimeToLive: [CacheKind: Duration] = [
         .employees: .seconds(300), .shifts: .seconds(120), .planningWeek: .seconds(120), .staffing: .seconds(120),
@@ -31,7 +34,7 @@ public struct CacheConfiguration: Sendable, Equatable {
     public init(
         enabled: Bool = true, timeToLive: [CacheKind: Duration] = CacheConfiguration.defaultTimeToLive,
         commandTimeout: Duration = .milliseconds(100), cooldown: Duration = .seconds(1), poolSize: Int = 4,
-        namespace: String = "crewplan:c1"
+        namespace: String = "crewplan:c1", localBytes: Int = 64 << 20
     ) {
         self.enabled = enabled
         self.timeToLive = timeToLive
@@ -39,6 +42,7 @@ public struct CacheConfiguration: Sendable, Equatable {
         self.cooldown = cooldown
         self.poolSize = poolSize
         self.namespace = namespace
+        self.localBytes = localBytes
     }
 
     public func timeToLive(for kind: CacheKind) -> Duration {
@@ -46,7 +50,8 @@ public struct CacheConfiguration: Sendable, Equatable {
     }
 
     /// `CREWPLAN_CACHE` (`on`|`off`), `CREWPLAN_CACHE_TTL` (seconds, every kind), `CREWPLAN_CACHE_TTL_<KIND>`
-    /// (e.g. `CREWPLAN_CACHE_TTL_PLANNING_WEEK`), `CREWPLAN_CACHE_TIMEOUT_MS`, `CREWPLAN_CACHE_POOL`.
+    /// (e.g. `CREWPLAN_CACHE_TTL_PLANNING_WEEK`), `CREWPLAN_CACHE_TIMEOUT_MS`, `CREWPLAN_CACHE_POOL`,
+    /// `CREWPLAN_CACHE_LOCAL_MB` (entries kept in the process, 0 to 4096 MiB).
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws(DomainError)
         -> CacheConfiguration
     {
@@ -80,6 +85,12 @@ public struct CacheConfiguration: Sendable, Equatable {
                 throw .invalid("CREWPLAN_CACHE_POOL", "CREWPLAN_CACHE_POOL must be between 1 and 64")
             }
             configuration.poolSize = size
+        }
+        if let text = env["CREWPLAN_CACHE_LOCAL_MB"] {
+            guard let megabytes = Int(text), (0...4096).contains(megabytes) else {
+                throw .invalid("CREWPLAN_CACHE_LOCAL_MB", "CREWPLAN_CACHE_LOCAL_MB must be between 0 and 4096")
+            }
+            configuration.localBytes = megabytes << 20
         }
         return configuration
     }

@@ -14,6 +14,10 @@ import NIOConcurrencyHelpers
 ///   so it never gets an entry computed before the write (read-your-writes). A global epoch token,
 ///   replaced by migrations and `cache clear`, covers every organisation. Tokens are random rather than
 ///   counters so an evicted token can never bring old entries back.
+/// - Entries kept in the process: the bytes of recently served entries stay in memory (bounded by
+///   ``CacheConfiguration/localBytes``, oldest out first). Each read still asks Redis, in the same one
+///   round trip, which entry is current; when it is the kept one and still exists, Redis answers with
+///   a mark instead of the bytes. Freshness and time to live stay Redis' decisions.
 /// - No stampede: one computation per key at a time in a process; concurrent readers wait for it.
 /// - Redis down or slow: every command has a short timeout; a failure sends the request to PostgreSQL,
 ///   is counted, and makes reads skip Redis for a cooldown. A write whose invalidation failed marks its
@@ -32,6 +36,43 @@ public final class ReadCache: ChangeObserver, Sendable {
         /// Organisations whose last invalidation did not reach Redis.
         var unflushed: Set<UUID> = []
         var inFlight: [String: Task<Data, any Error>] = [:]
+        var local = LocalEntries()
+    }
+
+    /// Entries this process served lately, by (kind, organisation, request digest), with the Redis
+    /// key they were stored under; the oldest go first past the byte budget.
+    struct LocalEntries {
+        struct Entry {
+            var entryKey: String
+            var data: Data
+            var serial: Int
+        }
+        var entries: [String: Entry] = [:]
+        var order: [(key: String, serial: Int)] = []
+        var head = 0
+        var bytes = 0
+        var serial = 0
+
+        mutating func keep(_ key: String, entryKey: String, data: Data, budget: Int) {
+            guard data.count <= budget / 4 else { return }
+            serial += 1
+            if let old = entries[key] { bytes -= old.data.count }
+            entries[key] = Entry(entryKey: entryKey, data: data, serial: serial)
+            bytes += data.count
+            order.append((key, serial))
+            while bytes > budget, head < order.count {
+                let (oldest, kept) = order[head]
+                head += 1
+                if let entry = entries[oldest], entry.serial == kept {
+                    bytes -= entry.data.count
+                    entries[oldest] = nil
+                }
+            }
+            if head > 1024, head * 2 > order.count {
+                order.removeFirst(head)
+                head = 0
+            }
+        }
     }
 
     struct KindMetrics {
@@ -80,22 +121,34 @@ public final class ReadCache: ChangeObserver, Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         let entryKey: String
+        let digest = Self.digest(key)
+        let localKey = "\(kind.rawValue):\(organizationID.uuidString):\(digest)"
+        let kept = configuration.localBytes > 0 ? state.withLockedValue { $0.local.entries[localKey] } : nil
         do {
-            // One round trip: the epoch and generation tokens (created on first use), and the entry.
+            // One round trip: the epoch and generation tokens (created on first use), and the entry,
+            // or only a mark when the entry this process keeps is still the current one.
             let reply = try await redis.command([
                 "EVAL", Self.lookupScript, "2", epochKey, generationKey(organizationID),
-                "\(configuration.namespace):\(organizationID.uuidString):", ":\(kind.rawValue):\(Self.digest(key))",
-                Self.token(), Self.token(),
+                "\(configuration.namespace):\(organizationID.uuidString):", ":\(kind.rawValue):\(digest)",
+                Self.token(), Self.token(), kept?.entryKey ?? "",
             ])
             guard case .array(let parts) = reply, parts.count == 2, case .string(let resolved) = parts[0] else {
                 throw DomainError(.unavailable, "redis: unexpected reply to the lookup script")
             }
             entryKey = resolved
-            if case .string(let cached) = parts[1] {
+            var found: Data?
+            if case .integer(1) = parts[1], let kept, kept.entryKey == resolved {
+                found = kept.data
+            } else if case .string(let cached) = parts[1] {
+                let data = Data(cached.utf8)
+                keep(localKey, entryKey: resolved, data: data)
+                found = data
+            }
+            if let found {
                 kindMetrics.latency.recordInterval(since: started, clock: clock)
                 kindMetrics.hits.increment()
                 statistics.record(kind, .hit)
-                return Data(cached.utf8)
+                return found
             }
         } catch {
             failed(kind, error)
@@ -110,12 +163,21 @@ public final class ReadCache: ChangeObserver, Sendable {
             do {
                 let milliseconds = Int64(ttl.millisecondsValue)
                 _ = try await redis.command(["SET", entryKey, String(decoding: data, as: UTF8.self), "PX", String(milliseconds)])
+                keep(localKey, entryKey: entryKey, data: data)
             } catch {
                 failed(kind, error)
             }
             return data
         }
     }
+
+    private func keep(_ localKey: String, entryKey: String, data: Data) {
+        guard configuration.localBytes > 0 else { return }
+        state.withLockedValue { $0.local.keep(localKey, entryKey: entryKey, data: data, budget: configuration.localBytes) }
+    }
+
+    /// Entries kept in this process, and their bytes.
+    public var localEntries: (count: Int, bytes: Int) { state.withLockedValue { ($0.local.entries.count, $0.local.bytes) } }
 
     /// Makes every entry of the organisation unreachable (called after each write).
     public func organizationDidChange(_ organizationID: UUID) async {
@@ -214,7 +276,8 @@ public final class ReadCache: ChangeObserver, Sendable {
     }
 
     /// Reads the epoch and the organisation's generation (a fresh random token, NX so the first writer
-    /// wins, when missing or evicted), builds the entry key from them and returns it with the entry.
+    /// wins, when missing or evicted), builds the entry key from them and returns it with the entry,
+    /// or with 1 when the caller already holds that entry (ARGV[5]) and it still exists.
     static let lookupScript = """
         local function token(key, fresh)
           local value = redis.call('GET', key)
@@ -225,6 +288,7 @@ public final class ReadCache: ChangeObserver, Sendable {
           return value
         end
         local entry = ARGV[1] .. token(KEYS[1], ARGV[3]) .. '.' .. token(KEYS[2], ARGV[4]) .. ARGV[2]
+        if ARGV[5] == entry and redis.call('EXISTS', entry) == 1 then return {entry, 1} end
         local cached = redis.call('GET', entry)
         if not cached then cached = false end
         return {entry, cached}

@@ -18,12 +18,27 @@ public struct Permission: Hashable, Sendable, CustomStringConvertible {
 /// over `self`.
 public struct AccessControl: Sendable {
     public let policy: RBACPolicy
+    /// The policy resolved once for every role and permission (inheritance and wildcards expanded):
+    /// every request asks, so it is a lookup, not a walk over the file's grants.
+    let resolved: [Role: [Permission: Set<RBACPolicy.Scope>]]
 
-    public init(policy: RBACPolicy = .standard) { self.policy = policy }
+    public init(policy: RBACPolicy = .standard) {
+        self.policy = policy
+        var resolved: [Role: [Permission: Set<RBACPolicy.Scope>]] = [:]
+        for role in Role.allCases {
+            for resource in Permission.Resource.allCases {
+                for action in Permission.Action.allCases {
+                    let permission = Permission(resource, action)
+                    if let scopes = policy.scopes(of: role.rawValue, for: permission.description) { resolved[role, default: [:]][permission] = scopes }
+                }
+            }
+        }
+        self.resolved = resolved
+    }
 
     /// The scope `principal` has for `permission`; throws `forbidden` when none.
     public func scope(for principal: Principal, _ permission: Permission) throws(DomainError) -> AccessScope {
-        guard let scopes = policy.scopes(of: principal.role.rawValue, for: permission.description) else {
+        guard let scopes = resolved[principal.role]?[permission] else {
             throw DomainError(.forbidden, "role \(principal.role.rawValue) may not \(permission.action.rawValue) \(permission.resource.rawValue)")
         }
         if scopes.contains(.organization) { return .organization }
