@@ -10,6 +10,10 @@ import Testing
         #expect(LocalDate("2026-13-01") == nil)
         #expect(LocalDate("26-11-25") == nil)
         #expect(LocalDate("2026-11-25T00:00") == nil)
+        #expect(LocalDate("2026-1a-25") == nil)
+        #expect(LocalDate("2026-04-31") == nil)
+        #expect(LocalDate("1900-02-29") == nil)
+        #expect(LocalDate("2000-02-29") != nil)
     }
 
     @Test func weeksStartOnMonday() {
@@ -17,6 +21,43 @@ import Testing
         #expect(LocalDate("2026-11-29")!.mondayOfWeek == LocalDate("2026-11-23"))
         #expect(LocalDate("2026-11-23")!.isoWeekday == 1)
         #expect(LocalDate("2026-12-31")!.adding(days: 1) == LocalDate("2027-01-01"))
+    }
+
+    /// The integer arithmetic agrees with Foundation's Gregorian calendar on every day from 1700 to
+    /// 2400 (dates, weekdays, differences), and on local dates of instants across DST changes.
+    @Test func integerArithmeticAgreesWithTheGregorianCalendar() {
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = TimeZone(identifier: "UTC")!
+        let start = utc.date(from: DateComponents(year: 1700, month: 1, day: 1))!
+        let first = LocalDate(year: 1700, month: 1, day: 1)
+        var mismatches: [String] = []
+        for offset in stride(from: 0, to: 255_000, by: 1) {
+            let instant = start.addingTimeInterval(Double(offset) * 86_400)
+            let parts = utc.dateComponents([.year, .month, .day, .weekday], from: instant)
+            let date = first.adding(days: offset)
+            let isoWeekday = parts.weekday! == 1 ? 7 : parts.weekday! - 1
+            if date != LocalDate(year: parts.year!, month: parts.month!, day: parts.day!) || date.isoWeekday != isoWeekday
+                || first.days(to: date) != offset || LocalDate(date.description) != date
+            {
+                mismatches.append(date.description)
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+        #expect(LocalDate(daysSinceEpoch: 0) == LocalDate(year: 1970, month: 1, day: 1))
+        #expect(LocalDate(year: 1969, month: 12, day: 31).daysSinceEpoch == -1)
+
+        for zone in ["Europe/Paris", "America/New_York", "Asia/Kolkata", "Pacific/Chatham", "America/St_Johns"] {
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: zone)!
+            // Every 17 minutes through 2026: both DST changes of the zones that have them.
+            for step in stride(from: 0, to: 366 * 24 * 60, by: 17) {
+                let instant = Date(timeIntervalSince1970: 1_767_225_600 + Double(step) * 60)
+                let parts = calendar.dateComponents([.year, .month, .day], from: instant)
+                let expected = LocalDate(year: parts.year!, month: parts.month!, day: parts.day!)
+                if LocalDate(instant: instant, timeZone: calendar.timeZone) != expected { mismatches.append("\(zone) \(instant)") }
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
     }
 
     @Test func dayStartsAtLocalMidnightAcrossDST() {

@@ -14,17 +14,52 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     /// Parses `YYYY-MM-DD`, refusing impossible dates such as `2026-02-30`.
     public init?(_ text: String) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-            (1...12).contains(m), d >= 1
-        else { return nil }
-        var utc = Calendar(identifier: .gregorian)
-        utc.timeZone = TimeZone(identifier: "UTC")!
-        guard let first = utc.date(from: DateComponents(year: y, month: m, day: 1)),
-            let range = utc.range(of: .day, in: .month, for: first), range.contains(d)
+        let bytes = Array(text.utf8)
+        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for byte in bytes[range] {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            return value
+        }
+        guard let y = number(0..<4), let m = number(5..<7), let d = number(8..<10), (1...12).contains(m),
+            (1...Self.daysIn(month: m, year: y)).contains(d)
         else { return nil }
         self.init(year: y, month: m, day: d)
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Days since 1970-01-01 in the proleptic Gregorian calendar (ISO 8601), by integer arithmetic
+    /// (H. Hinnant's days_from_civil): the rules and the planning do this for every shift.
+    public var daysSinceEpoch: Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// The date `days` days after 1970-01-01 (civil_from_days).
+    public init(daysSinceEpoch days: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        self.init(year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month: month, day: day)
     }
 
     public var description: String {
@@ -53,20 +88,10 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
     }
 
     /// The date `days` later (negative for earlier).
-    public func adding(days: Int) -> LocalDate {
-        let utc = Self.utcCalendar
-        let start = utc.date(from: DateComponents(year: year, month: month, day: day))!
-        let moved = utc.date(byAdding: .day, value: days, to: start)!
-        return LocalDate(instant: moved, in: utc)
-    }
+    public func adding(days: Int) -> LocalDate { LocalDate(daysSinceEpoch: daysSinceEpoch + days) }
 
-    /// The ISO weekday, 1 = Monday ... 7 = Sunday.
-    public var isoWeekday: Int {
-        let utc = Self.utcCalendar
-        let start = utc.date(from: DateComponents(year: year, month: month, day: day))!
-        let weekday = utc.component(.weekday, from: start)  // 1 = Sunday in the Gregorian calendar
-        return weekday == 1 ? 7 : weekday - 1
-    }
+    /// The ISO weekday, 1 = Monday ... 7 = Sunday (1970-01-01 was a Thursday).
+    public var isoWeekday: Int { ((daysSinceEpoch % 7 + 7 + 3) % 7) + 1 }
 
     /// The Monday that starts this date's ISO week.
     public var mondayOfWeek: LocalDate { adding(days: 1 - isoWeekday) }
@@ -84,24 +109,12 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         self.init(year: parts.year!, month: parts.month!, day: parts.day!)
     }
 
-    /// The local date of an instant in a time zone.
+    /// The local date of an instant in a time zone (its offset at that instant, then integer arithmetic).
     public init(instant: Date, timeZone: TimeZone) {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        self.init(instant: instant, in: calendar)
+        let local = instant.timeIntervalSince1970 + Double(timeZone.secondsFromGMT(for: instant))
+        self.init(daysSinceEpoch: Int((local / 86_400).rounded(.down)))
     }
 
     /// Days from `self` to `other` (positive when `other` is later).
-    public func days(to other: LocalDate) -> Int {
-        let utc = Self.utcCalendar
-        let a = utc.date(from: DateComponents(year: year, month: month, day: day))!
-        let b = utc.date(from: DateComponents(year: other.year, month: other.month, day: other.day))!
-        return utc.dateComponents([.day], from: a, to: b).day!
-    }
-
-    static let utcCalendar: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar
-    }()
+    public func days(to other: LocalDate) -> Int { other.daysSinceEpoch - daysSinceEpoch }
 }

@@ -50,8 +50,6 @@ public struct PlanningWeek: Sendable, Codable {
         weekStart monday: LocalDate, organization: Organization, employees: [Employee], shifts: [Shift], missions: [UUID: Mission]
     ) -> PlanningWeek {
         let zone = organization.zone
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
         let days = (0..<7).map { monday.adding(days: $0) }
         let engine = RuleEngine(rules: organization.rules, timeZone: zone)
         var byEmployee: [UUID: [Shift]] = [:]
@@ -61,7 +59,7 @@ public struct PlanningWeek: Sendable, Codable {
             let own = byEmployee[employee.id] ?? []
             var cells = days.map { Cell(date: $0, shifts: [], workedMinutes: 0) }
             for shift in own where shift.status != .cancelled || true {
-                let index = monday.days(to: LocalDate(instant: shift.start, in: calendar))
+                let index = monday.days(to: LocalDate(instant: shift.start, timeZone: zone))
                 guard (0..<7).contains(index) else { continue }
                 cells[index].shifts.append(shift)
                 if shift.status != .cancelled {

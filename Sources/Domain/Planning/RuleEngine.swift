@@ -27,9 +27,7 @@ public struct RuleEngine: Sendable {
     /// All violations among `shifts` (one employee's), restricted to shifts starting in `weeks` when given.
     public func evaluate(_ shifts: [Shift], context: Context, weeks: Set<LocalDate>? = nil) -> [RuleViolation] {
         let live = shifts.filter { $0.status != .cancelled }.sorted { ($0.start, $0.end) < ($1.start, $1.end) }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let dayOf: (Shift) -> LocalDate = { LocalDate(instant: $0.start, in: calendar) }
+        let dayOf: (Shift) -> LocalDate = { LocalDate(instant: $0.start, timeZone: timeZone) }
         let inScope: (Shift) -> Bool = { shift in weeks.map { $0.contains(dayOf(shift).mondayOfWeek) } ?? true }
         let employee = context.employee
         var out: [RuleViolation] = []
@@ -54,7 +52,7 @@ public struct RuleEngine: Sendable {
         for shift in live where inScope(shift) {
             guard let mission = context.missions[shift.missionID] else { continue }
             let first = dayOf(shift)
-            let last = LocalDate(instant: shift.end.addingTimeInterval(-1), in: calendar)
+            let last = LocalDate(instant: shift.end.addingTimeInterval(-1), timeZone: timeZone)
             if first < mission.startDate || last > mission.endDate {
                 add(
                     .missionDates, [shift.id], first, [:],
@@ -152,9 +150,7 @@ public struct RuleEngine: Sendable {
 
     /// Violations that a write of `candidate` would cause: those involving it, or its day or week.
     public func evaluate(candidate: Shift, others: [Shift], context: Context) -> [RuleViolation] {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let day = LocalDate(instant: candidate.start, in: calendar)
+        let day = LocalDate(instant: candidate.start, timeZone: timeZone)
         let all = others.filter { $0.id != candidate.id } + [candidate]
         return evaluate(all, context: context, weeks: [day.mondayOfWeek]).filter { $0.shiftIDs.contains(candidate.id) }
     }
