@@ -68,6 +68,36 @@ import Testing
     }
 }
 
+@Suite struct RFC3339Tests {
+    @Test func readsWhatTheSpecificationAllowsAndNothingElse() {
+        #expect(RFC3339.parse("2026-11-23T08:00:00Z") == Date(timeIntervalSince1970: 1_795_392_000 + 8 * 3_600))
+        #expect(RFC3339.parse("2026-11-23T09:30:00+01:30") == RFC3339.parse("2026-11-23T08:00:00Z"))
+        #expect(RFC3339.parse("2026-11-23T03:00:00-05:00") == RFC3339.parse("2026-11-23T08:00:00Z"))
+        #expect(RFC3339.parse("2026-11-23t08:00:00.250z")?.timeIntervalSince1970 == 1_795_392_000 + 8 * 3_600 + 0.25)
+        for bad in [
+            "2026-11-23", "2026-11-23T08:00Z", "2026-11-23T24:00:00Z", "2026-11-23T08:60:00Z", "2026-02-30T08:00:00Z",
+            "2026-11-23T08:00:00", "2026-11-23T08:00:00+0100", "2026-11-23T08:00:00.Z", "2026-11-23T08:00:00Zjunk", " 2026-11-23T08:00:00Z",
+        ] {
+            #expect(RFC3339.parse(bad) == nil, "\(bad)")
+        }
+    }
+
+    /// Written exactly as Foundation's formatter writes them, and read back, across 600 years.
+    @Test func agreesWithFoundationsFormatter() {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5_000 {
+            let instant = Date(timeIntervalSince1970: Double(Int64.random(in: -8_000_000_000...10_000_000_000, using: &generator)))
+            let text = formatter.string(from: instant)
+            #expect(RFC3339.format(instant) == text)
+            #expect(RFC3339.parse(text) == formatter.date(from: text))
+        }
+        #expect(RFC3339.format(Date(timeIntervalSince1970: 1.2345), milliseconds: true) == "1970-01-01T00:00:01.234Z")
+        #expect(RFC3339.format(Date(timeIntervalSince1970: -0.5), milliseconds: true) == "1969-12-31T23:59:59.500Z")
+    }
+}
+
 @Suite struct SQLScriptTests {
     @Test func splitsOnSemicolonsOutsideQuotesCommentsAndDollarBodies() {
         let script = """

@@ -26,14 +26,7 @@ enum JSON {
         return decoder
     }()
 
-    static func parseInstant(_ text: String) -> Date? {
-        let plain = ISO8601DateFormatter()
-        plain.formatOptions = [.withInternetDateTime]
-        if let date = plain.date(from: text) { return date }
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return fractional.date(from: text)
-    }
+    static func parseInstant(_ text: String) -> Date? { RFC3339.parse(text) }
 
     static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         response(encoded: try encoder.encode(value), status: status)
@@ -45,7 +38,8 @@ enum JSON {
         _ cache: ReadCache, _ kind: CacheKind, organizationID: UUID, key: String,
         _ compute: @escaping @Sendable () async throws -> Value
     ) async throws -> Response {
-        response(encoded: try await cache.fetch(kind, organizationID: organizationID, key: key) { try encoder.encode(try await compute()) })
+        let body = try await cache.fetchBody(kind, organizationID: organizationID, key: key) { try encoder.encode(try await compute()) }
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
     }
 
     /// A response from already-encoded JSON (the read cache stores encoded answers).

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Metrics
 import NIOConcurrencyHelpers
+import NIOCore
 
 /// Cache-aside for the heavy reads (employee and shift lists, planning weeks, mission staffing),
 /// in Redis, scoped by organisation.
@@ -35,7 +36,7 @@ public final class ReadCache: ChangeObserver, Sendable {
         var skipUntil: ContinuousClock.Instant?
         /// Organisations whose last invalidation did not reach Redis.
         var unflushed: Set<UUID> = []
-        var inFlight: [String: Task<Data, any Error>] = [:]
+        var inFlight: [String: Task<ByteBuffer, any Error>] = [:]
         var local = LocalEntries()
     }
 
@@ -44,7 +45,7 @@ public final class ReadCache: ChangeObserver, Sendable {
     struct LocalEntries {
         struct Entry {
             var entryKey: String
-            var data: Data
+            var body: ByteBuffer
             var serial: Int
         }
         var entries: [String: Entry] = [:]
@@ -53,18 +54,18 @@ public final class ReadCache: ChangeObserver, Sendable {
         var bytes = 0
         var serial = 0
 
-        mutating func keep(_ key: String, entryKey: String, data: Data, budget: Int) {
-            guard data.count <= budget / 4 else { return }
+        mutating func keep(_ key: String, entryKey: String, body: ByteBuffer, budget: Int) {
+            guard body.readableBytes <= budget / 4 else { return }
             serial += 1
-            if let old = entries[key] { bytes -= old.data.count }
-            entries[key] = Entry(entryKey: entryKey, data: data, serial: serial)
-            bytes += data.count
+            if let old = entries[key] { bytes -= old.body.readableBytes }
+            entries[key] = Entry(entryKey: entryKey, body: body, serial: serial)
+            bytes += body.readableBytes
             order.append((key, serial))
             while bytes > budget, head < order.count {
                 let (oldest, kept) = order[head]
                 head += 1
                 if let entry = entries[oldest], entry.serial == kept {
-                    bytes -= entry.data.count
+                    bytes -= entry.body.readableBytes
                     entries[oldest] = nil
                 }
             }
@@ -111,12 +112,20 @@ public final class ReadCache: ChangeObserver, Sendable {
     public func fetch(
         _ kind: CacheKind, organizationID: UUID, key: String, compute: @escaping @Sendable () async throws -> Data
     ) async throws -> Data {
-        guard let redis else { return try await compute() }
+        Data(try await fetchBody(kind, organizationID: organizationID, key: key, compute: compute).readableBytesView)
+    }
+
+    /// ``fetch(_:organizationID:key:compute:)`` as the bytes of a response body: an entry kept in the
+    /// process is shared, not copied.
+    public func fetchBody(
+        _ kind: CacheKind, organizationID: UUID, key: String, compute: @escaping @Sendable () async throws -> Data
+    ) async throws -> ByteBuffer {
+        guard let redis else { return ByteBuffer(bytes: try await compute()) }
         let kindMetrics = metrics[kind]!
         guard await usable(organizationID) else {
             kindMetrics.bypasses.increment()
             statistics.record(kind, .bypass)
-            return try await compute()
+            return ByteBuffer(bytes: try await compute())
         }
         let clock = ContinuousClock()
         let started = clock.now
@@ -136,13 +145,13 @@ public final class ReadCache: ChangeObserver, Sendable {
                 throw DomainError(.unavailable, "redis: unexpected reply to the lookup script")
             }
             entryKey = resolved
-            var found: Data?
+            var found: ByteBuffer?
             if case .integer(1) = parts[1], let kept, kept.entryKey == resolved {
-                found = kept.data
+                found = kept.body
             } else if case .string(let cached) = parts[1] {
-                let data = Data(cached.utf8)
-                keep(localKey, entryKey: resolved, data: data)
-                found = data
+                let body = ByteBuffer(string: cached)
+                keep(localKey, entryKey: resolved, body: body)
+                found = body
             }
             if let found {
                 kindMetrics.latency.recordInterval(since: started, clock: clock)
@@ -152,7 +161,7 @@ public final class ReadCache: ChangeObserver, Sendable {
             }
         } catch {
             failed(kind, error)
-            return try await compute()
+            return ByteBuffer(bytes: try await compute())
         }
         kindMetrics.latency.recordInterval(since: started, clock: clock)
         kindMetrics.misses.increment()
@@ -160,20 +169,21 @@ public final class ReadCache: ChangeObserver, Sendable {
         let ttl = configuration.timeToLive(for: kind)
         return try await computeOnce(entryKey) { [self] in
             let data = try await compute()
+            let body = ByteBuffer(bytes: data)
             do {
                 let milliseconds = Int64(ttl.millisecondsValue)
                 _ = try await redis.command(["SET", entryKey, String(decoding: data, as: UTF8.self), "PX", String(milliseconds)])
-                keep(localKey, entryKey: entryKey, data: data)
+                keep(localKey, entryKey: entryKey, body: body)
             } catch {
                 failed(kind, error)
             }
-            return data
+            return body
         }
     }
 
-    private func keep(_ localKey: String, entryKey: String, data: Data) {
+    private func keep(_ localKey: String, entryKey: String, body: ByteBuffer) {
         guard configuration.localBytes > 0 else { return }
-        state.withLockedValue { $0.local.keep(localKey, entryKey: entryKey, data: data, budget: configuration.localBytes) }
+        state.withLockedValue { $0.local.keep(localKey, entryKey: entryKey, body: body, budget: configuration.localBytes) }
     }
 
     /// Entries kept in this process, and their bytes.
@@ -317,10 +327,10 @@ public final class ReadCache: ChangeObserver, Sendable {
     }
 
     /// Runs `body` once per key at a time; concurrent callers for the same key share its result.
-    private func computeOnce(_ key: String, _ body: @escaping @Sendable () async throws -> Data) async throws -> Data {
-        let task: Task<Data, any Error> = state.withLockedValue { s in
+    private func computeOnce(_ key: String, _ body: @escaping @Sendable () async throws -> ByteBuffer) async throws -> ByteBuffer {
+        let task: Task<ByteBuffer, any Error> = state.withLockedValue { s in
             if let running = s.inFlight[key] { return running }
-            let task = Task<Data, any Error> { [self] in
+            let task = Task<ByteBuffer, any Error> { [self] in
                 defer { _ = state.withLockedValue { $0.inFlight.removeValue(forKey: key) } }
                 return try await body()
             }

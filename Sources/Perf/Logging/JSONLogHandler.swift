@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Logging
 
@@ -27,7 +28,7 @@ public struct JSONLogHandler: LogHandler {
         if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
         if let extra = event.metadata { merged.merge(extra) { $1 } }
         var object: [String: String] = [
-            "ts": ISO8601DateFormatter().string(from: Date()), "level": event.level.rawValue, "logger": label,
+            "ts": RFC3339.format(Date(), milliseconds: true), "level": event.level.rawValue, "logger": label,
             "msg": event.message.description,
         ]
         for (key, value) in merged {
