@@ -7,6 +7,11 @@ public struct PlanningWeek: Sendable, Codable {
         public var date: LocalDate
         public var shifts: [Shift]
         public var workedMinutes: Int
+        public init(date: LocalDate, shifts: [Shift], workedMinutes: Int) {
+            self.date = date
+            self.shifts = shifts
+            self.workedMinutes = workedMinutes
+        }
         enum CodingKeys: String, CodingKey {
             case date, shifts
             case workedMinutes = "worked_minutes"
@@ -22,6 +27,17 @@ public struct PlanningWeek: Sendable, Codable {
         public var deltaMinutes: Int
         public var overtime: Overtime
         public var violations: [RuleViolation]
+        public init(
+            employee: Employee, days: [Cell], weekMinutes: Int, contractMinutes: Int, deltaMinutes: Int, overtime: Overtime, violations: [RuleViolation]
+        ) {
+            self.employee = employee
+            self.days = days
+            self.weekMinutes = weekMinutes
+            self.contractMinutes = contractMinutes
+            self.deltaMinutes = deltaMinutes
+            self.overtime = overtime
+            self.violations = violations
+        }
         enum CodingKeys: String, CodingKey {
             case employee, days, overtime, violations
             case weekMinutes = "week_minutes"
@@ -36,6 +52,15 @@ public struct PlanningWeek: Sendable, Codable {
     public var rows: [Row]
     public var dayTotals: [Int]
     public var totalMinutes: Int
+
+    public init(weekStart: LocalDate, timeZone: String, days: [LocalDate], rows: [Row], dayTotals: [Int], totalMinutes: Int) {
+        self.weekStart = weekStart
+        self.timeZone = timeZone
+        self.days = days
+        self.rows = rows
+        self.dayTotals = dayTotals
+        self.totalMinutes = totalMinutes
+    }
 
     enum CodingKeys: String, CodingKey {
         case days, rows

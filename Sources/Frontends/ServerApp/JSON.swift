@@ -42,6 +42,15 @@ enum JSON {
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
     }
 
+    /// ``cachedResponse(_:_:organizationID:key:_:)`` for the large answers written directly (see `JSONWriter`).
+    static func cachedResponse<Value: JSONWritable & SendableMetatype>(
+        _ cache: ReadCache, _ kind: CacheKind, organizationID: UUID, key: String,
+        _ compute: @escaping @Sendable () async throws -> Value
+    ) async throws -> Response {
+        let body = try await cache.fetchBody(kind, organizationID: organizationID, key: key) { Data(try await compute().jsonBytes(capacity: 64 * 1024)) }
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
+    }
+
     /// A response from already-encoded JSON (the read cache stores encoded answers).
     static func response(encoded data: Data, status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))

@@ -1,0 +1,146 @@
+import Foundation
+
+/// Writes JSON straight into bytes, for the large read answers (planning weeks, employee and shift
+/// lists). `JSONEncoder` builds a tree of boxed values first and formats each UUID through
+/// `snprintf`; for a 110 KB planning week that was most of the server's time on a cache miss. The
+/// output is the same JSON `JSONEncoder` writes for these types (same keys, RFC 3339 instants in
+/// whole seconds, upper-case UUIDs, absent optionals left out), which the tests check value by value.
+public struct JSONWriter: Sendable {
+    public private(set) var bytes: [UInt8] = []
+
+    public init(capacity: Int = 4_096) { bytes.reserveCapacity(capacity) }
+
+    /// A comma is due unless the value opens its container.
+    @inline(__always) mutating func separate() {
+        if let last = bytes.last, last != UInt8(ascii: "{"), last != UInt8(ascii: "["), last != UInt8(ascii: ":") {
+            bytes.append(UInt8(ascii: ","))
+        }
+    }
+
+    public mutating func object(_ body: (inout JSONWriter) -> Void) {
+        separate()
+        bytes.append(UInt8(ascii: "{"))
+        body(&self)
+        bytes.append(UInt8(ascii: "}"))
+    }
+
+    public mutating func array<S: Sequence>(_ elements: S, _ body: (inout JSONWriter, S.Element) -> Void) {
+        separate()
+        bytes.append(UInt8(ascii: "["))
+        for element in elements { body(&self, element) }
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    /// An object member's key; the value written next belongs to it. Keys are ASCII names of ours.
+    public mutating func key(_ name: StaticString) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+    }
+
+    /// A key from data (a dictionary's keys), escaped as a string.
+    public mutating func key(_ name: String) {
+        string(name)
+        bytes.append(UInt8(ascii: ":"))
+    }
+
+    public mutating func string(_ text: String) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { utf8 in
+            var start = 0
+            for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
+                bytes.append(UInt8(ascii: "\\"))
+                switch byte {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
+                case 0x08: bytes.append(UInt8(ascii: "b"))
+                case 0x0C: bytes.append(UInt8(ascii: "f"))
+                case 0x0A: bytes.append(UInt8(ascii: "n"))
+                case 0x0D: bytes.append(UInt8(ascii: "r"))
+                case 0x09: bytes.append(UInt8(ascii: "t"))
+                default:
+                    bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 0xF)]])
+                }
+                start = index + 1
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    public mutating func int(_ value: Int) {
+        separate()
+        if value == 0 {
+            bytes.append(UInt8(ascii: "0"))
+            return
+        }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            while magnitude > 0 {
+                buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            }
+            for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[index]) }
+        }
+    }
+
+    public mutating func bool(_ value: Bool) {
+        separate()
+        bytes.append(contentsOf: value ? Self.trueBytes : Self.falseBytes)
+    }
+
+    public mutating func null() {
+        separate()
+        bytes.append(contentsOf: Self.nullBytes)
+    }
+
+    /// As `UUID.uuidString` writes it (upper case), without `snprintf`.
+    public mutating func uuid(_ id: UUID) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        withUnsafeBytes(of: id.uuid) { raw in
+            for (index, byte) in raw.enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 { bytes.append(UInt8(ascii: "-")) }
+                bytes.append(Self.upperHex[Int(byte >> 4)])
+                bytes.append(Self.upperHex[Int(byte & 0xF)])
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// RFC 3339 in UTC, whole seconds (`JSONEncoder`'s `.iso8601`).
+    public mutating func instant(_ date: Date) { string(RFC3339.format(date)) }
+
+    public mutating func date(_ date: LocalDate) { string(date.description) }
+
+    public mutating func value(_ value: some JSONWritable) { value.write(to: &self) }
+
+    static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+    static let upperHex: [UInt8] = Array("0123456789ABCDEF".utf8)
+    static let trueBytes: [UInt8] = Array("true".utf8)
+    static let falseBytes: [UInt8] = Array("false".utf8)
+    static let nullBytes: [UInt8] = Array("null".utf8)
+}
+
+/// A type the ``JSONWriter`` writes directly, as its `Encodable` conformance would.
+public protocol JSONWritable: Encodable {
+    func write(to writer: inout JSONWriter)
+}
+
+extension JSONWritable {
+    /// The JSON bytes of the value.
+    public func jsonBytes(capacity: Int = 4_096) -> [UInt8] {
+        var writer = JSONWriter(capacity: capacity)
+        write(to: &writer)
+        return writer.bytes
+    }
+}

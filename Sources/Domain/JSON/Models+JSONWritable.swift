@@ -1,0 +1,106 @@
+import Foundation
+
+// The read answers' direct JSON forms; each mirrors its type's `CodingKeys` (checked by the tests
+// against `JSONEncoder` on the same values).
+
+extension Shift: JSONWritable {
+    public func write(to w: inout JSONWriter) {
+        w.object { w in
+            w.key("id"); w.uuid(id)
+            w.key("employee_id"); w.uuid(employeeID)
+            w.key("mission_id"); w.uuid(missionID)
+            w.key("site_id"); w.uuid(siteID)
+            w.key("start"); w.instant(start)
+            w.key("end"); w.instant(end)
+            w.key("break_minutes"); w.int(breakMinutes)
+            w.key("status"); w.string(status.rawValue)
+            w.key("note"); w.string(note)
+        }
+    }
+}
+
+extension Employee: JSONWritable {
+    public func write(to w: inout JSONWriter) {
+        w.object { w in
+            w.key("id"); w.uuid(id)
+            w.key("name"); w.string(name)
+            w.key("email"); w.string(email)
+            if let teamID { w.key("team_id"); w.uuid(teamID) }
+            if let siteID { w.key("site_id"); w.uuid(siteID) }
+            w.key("weekly_contract_minutes"); w.int(weeklyContractMinutes)
+            w.key("hourly_cost_cents"); w.int(hourlyCostCents)
+            w.key("active"); w.bool(active)
+        }
+    }
+}
+
+extension RuleViolation: JSONWritable {
+    public func write(to w: inout JSONWriter) {
+        w.object { w in
+            w.key("rule"); w.string(rule.rawValue)
+            w.key("severity"); w.string(severity.rawValue)
+            w.key("employee_id"); w.uuid(employeeID)
+            w.key("shift_ids"); w.array(shiftIDs) { w, id in w.uuid(id) }
+            if let date { w.key("date"); w.date(date) }
+            w.key("figures")
+            w.object { w in
+                for (name, value) in figures {
+                    w.key(name)
+                    w.int(value)
+                }
+            }
+            w.key("message"); w.string(message)
+        }
+    }
+}
+
+extension Overtime: JSONWritable {
+    public func write(to w: inout JSONWriter) {
+        w.object { w in
+            w.key("total_minutes"); w.int(total)
+            w.key("tier25_minutes"); w.int(tier25)
+            w.key("tier50_minutes"); w.int(tier50)
+        }
+    }
+}
+
+extension PlanningWeek: JSONWritable {
+    public func write(to w: inout JSONWriter) {
+        w.object { w in
+            w.key("week_start"); w.date(weekStart)
+            w.key("time_zone"); w.string(timeZone)
+            w.key("days"); w.array(days) { w, day in w.date(day) }
+            w.key("rows")
+            w.array(rows) { w, row in
+                w.object { w in
+                    w.key("employee"); w.value(row.employee)
+                    w.key("days")
+                    w.array(row.days) { w, cell in
+                        w.object { w in
+                            w.key("date"); w.date(cell.date)
+                            w.key("shifts"); w.array(cell.shifts) { w, shift in w.value(shift) }
+                            w.key("worked_minutes"); w.int(cell.workedMinutes)
+                        }
+                    }
+                    w.key("week_minutes"); w.int(row.weekMinutes)
+                    w.key("contract_minutes"); w.int(row.contractMinutes)
+                    w.key("delta_minutes"); w.int(row.deltaMinutes)
+                    w.key("overtime"); w.value(row.overtime)
+                    w.key("violations"); w.array(row.violations) { w, violation in w.value(violation) }
+                }
+            }
+            w.key("day_totals_minutes"); w.array(dayTotals) { w, minutes in w.int(minutes) }
+            w.key("total_minutes"); w.int(totalMinutes)
+        }
+    }
+}
+
+extension Page: JSONWritable where Item: JSONWritable {
+    public func write(to w: inout JSONWriter) {
+        w.object { w in
+            w.key("items"); w.array(items) { w, item in w.value(item) }
+            w.key("next_cursor")
+            if let nextCursor { w.string(nextCursor) } else { w.null() }
+        }
+    }
+}
