@@ -30,7 +30,10 @@ import Testing
             active: true)
         let bob = Employee(id: UUID(), name: "Bob", email: "b@x.test", teamID: nil, siteID: UUID(), weeklyContractMinutes: 0, hourlyCostCents: 0, active: false)
         let monday = LocalDate(year: 2026, month: 11, day: 23)
-        let shifts = [Self.shift(alice.id, 1_795_420_800, note: tricky), Self.shift(alice.id, 1_795_507_200, note: ""), Self.shift(bob.id, -86_400, note: "x")]
+        let shifts = [
+            Self.shift(alice.id, 1_795_420_800, note: tricky), Self.shift(alice.id, 1_795_507_200.75, note: ""), Self.shift(bob.id, -86_399.5, note: "x"),
+            Self.shift(bob.id, -11_676_096_000, note: "1600"),
+        ]
         let violation = RuleViolation(
             rule: .dailyRest, severity: .warning, employeeID: alice.id, shiftIDs: shifts.prefix(2).map(\.id), date: monday,
             figures: ["rest_minutes": 600, "min_rest_minutes": 660, "\u{e9}": -1], message: tricky)
@@ -42,7 +45,7 @@ import Testing
                     employee: alice, days: [.init(date: monday, shifts: Array(shifts.prefix(2)), workedMinutes: 870)], weekMinutes: 870,
                     contractMinutes: 2_100, deltaMinutes: -1_230, overtime: Overtime(workedMinutes: 2_700, rules: .default), violations: [violation]),
                 .init(
-                    employee: bob, days: [.init(date: monday, shifts: [shifts[2]], workedMinutes: 0)], weekMinutes: 0, contractMinutes: 0,
+                    employee: bob, days: [.init(date: monday, shifts: [shifts[2], shifts[3]], workedMinutes: 0)], weekMinutes: 0, contractMinutes: 0,
                     deltaMinutes: 0, overtime: Overtime(workedMinutes: 0, rules: .default), violations: [undated]),
             ],
             dayTotals: [870, 0, 0, 0, 0, 0, Int.min + 1], totalMinutes: Int.max)

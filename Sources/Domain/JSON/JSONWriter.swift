@@ -107,20 +107,61 @@ public struct JSONWriter: Sendable {
     public mutating func uuid(_ id: UUID) {
         separate()
         bytes.append(UInt8(ascii: "\""))
-        withUnsafeBytes(of: id.uuid) { raw in
-            for (index, byte) in raw.enumerated() {
-                if index == 4 || index == 6 || index == 8 || index == 10 { bytes.append(UInt8(ascii: "-")) }
-                bytes.append(Self.upperHex[Int(byte >> 4)])
-                bytes.append(Self.upperHex[Int(byte & 0xF)])
-            }
+        let u = id.uuid
+        for (index, byte) in [u.0, u.1, u.2, u.3, u.4, u.5, u.6, u.7, u.8, u.9, u.10, u.11, u.12, u.13, u.14, u.15].enumerated() {
+            if index == 4 || index == 6 || index == 8 || index == 10 { bytes.append(UInt8(ascii: "-")) }
+            bytes.append(Self.upperHex[Int(byte >> 4)])
+            bytes.append(Self.upperHex[Int(byte & 0xF)])
         }
         bytes.append(UInt8(ascii: "\""))
     }
 
-    /// RFC 3339 in UTC, whole seconds (`JSONEncoder`'s `.iso8601`).
-    public mutating func instant(_ date: Date) { string(RFC3339.format(date)) }
+    /// RFC 3339 in UTC, whole seconds (`JSONEncoder`'s `.iso8601`), written as digits.
+    public mutating func instant(_ date: Date) {
+        separate()
+        let whole = Int(date.timeIntervalSince1970.rounded(.down))
+        let days = whole >= 0 ? whole / 86_400 : (whole - 86_399) / 86_400
+        let inDay = whole - days * 86_400
+        bytes.append(UInt8(ascii: "\""))
+        writeDate(LocalDate(daysSinceEpoch: days))
+        bytes.append(UInt8(ascii: "T"))
+        digits(inDay / 3_600, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(inDay / 60 % 60, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(inDay % 60, 2)
+        bytes.append(UInt8(ascii: "Z"))
+        bytes.append(UInt8(ascii: "\""))
+    }
 
-    public mutating func date(_ date: LocalDate) { string(date.description) }
+    public mutating func date(_ date: LocalDate) {
+        guard (0...9_999).contains(date.year) else { return string(date.description) }
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        writeDate(date)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func writeDate(_ date: LocalDate) {
+        guard (0...9_999).contains(date.year) else { return bytes.append(contentsOf: Array(date.description.utf8)) }
+        digits(date.year, 4)
+        bytes.append(UInt8(ascii: "-"))
+        digits(date.month, 2)
+        bytes.append(UInt8(ascii: "-"))
+        digits(date.day, 2)
+    }
+
+    /// `value` (0 or more) zero-padded to `width` digits.
+    private mutating func digits(_ value: Int, _ width: Int) {
+        var divisor = 1
+        for _ in 1..<width { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
+            rest %= divisor
+            divisor /= 10
+        }
+    }
 
     public mutating func value(_ value: some JSONWritable) { value.write(to: &self) }
 
