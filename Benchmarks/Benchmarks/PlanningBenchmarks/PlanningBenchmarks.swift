@@ -98,18 +98,31 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // A miss: the week written as JSON, stored in Redis as a string and kept in the process
+    // (later hits send the kept bytes and cost no encoding at all).
     Benchmark("CacheEntryRoundTripWeek50") { benchmark, week in
-        let encoder = JSONEncoder()
         for _ in benchmark.scaledIterations {
-            let stored = String(decoding: try encoder.encode(week), as: UTF8.self)
-            blackHole(Data(stored.utf8))
+            let data = Data(week.jsonBytes(capacity: 64 * 1024))
+            blackHole(String(decoding: data, as: UTF8.self))
+            blackHole(data)
         }
     } setup: {
         WeekFixture(employeeCount: 50).assemble()
     }
 
+    // The week as the API sends it (JSONWriter).
     Benchmark("PlanningWeekJSONEncoding200") { benchmark, week in
+        for _ in benchmark.scaledIterations {
+            blackHole(week.jsonBytes(capacity: 64 * 1024))
+        }
+    } setup: {
+        WeekFixture(employeeCount: 200).assemble()
+    }
+
+    // The same JSON through Foundation's JSONEncoder, the reference JSONWriter is measured against.
+    Benchmark("PlanningWeekJSONEncoderFoundation200") { benchmark, week in
         let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
         for _ in benchmark.scaledIterations {
             blackHole(try encoder.encode(week))
         }
