@@ -144,7 +144,7 @@ import Testing
 
     @Test func gateRunnerFailsOnAnUnknownGateAndListsItsGates() async throws {
         let list = try await Self.run("crewplan-gate", ["list"])
-        #expect(list.stdout.split(separator: "\n").map(String.init) == ["a11y", "alerts", "ascii", "dast", "i18n", "migrations", "openapi", "perf", "rbac", "slo"])
+        #expect(list.stdout.split(separator: "\n").map(String.init) == ["a11y", "alerts", "ascii", "benchmarks", "dast", "i18n", "migrations", "openapi", "perf", "rbac", "slo"])
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("gates-\(UUID().uuidString).yaml")
         try Data("gates:\n  openapi: {}\n  telepathy: {}\n".utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }

@@ -13,7 +13,7 @@ enum GateCatalog {
         var thresholds: [String: [String: Double]]
     }
 
-    static let names: Set<String> = ["ascii", "migrations", "openapi", "perf", "i18n", "a11y", "alerts", "slo", "rbac", "dast"]
+    static let names: Set<String> = ["ascii", "migrations", "openapi", "perf", "i18n", "a11y", "alerts", "slo", "rbac", "dast", "benchmarks"]
 
     static func run(_ name: String, context: Context) async -> GateResult {
         let start = ContinuousClock.now
@@ -29,6 +29,7 @@ enum GateCatalog {
             case "slo": result = try await slo(context)
             case "rbac": result = try await rbac(context)
             case "dast": result = try await dast(context)
+            case "benchmarks": result = try await benchmarks(context)
             default: result = try await openapi()
             }
         } catch let failure as CommandFailed {
@@ -182,6 +183,27 @@ enum GateCatalog {
             name: "dast", passed: outcome.passed && status == 0,
             summary: "schemathesis \(outcome.schemathesisPassed ? "passed" : "failed"); passive scan: \(outcome.checkedURLs) answers, \(outcome.passive.count) finding(s)",
             details: outcome.passive.map(\.description) + (outcome.schemathesisPassed ? [] : [outcome.schemathesisSummary]))
+    }
+
+    /// Builds and runs the benchmark package (ordo-one/benchmark) and checks the committed p90
+    /// thresholds of `Benchmarks/Thresholds`: allocations may not grow, wall clock only within the
+    /// tolerance each benchmark declares. Doing better than the thresholds passes, with a reminder.
+    static func benchmarks(_ context: Context) async throws -> GateResult {
+        let package = context.root.appendingPathComponent("Benchmarks")
+        let thresholds = package.appendingPathComponent("Thresholds")
+        let committed = try FileManager.default.contentsOfDirectory(atPath: thresholds.path).filter { $0.hasSuffix(".json") }
+        guard !committed.isEmpty else { return GateResult(name: "benchmarks", passed: false, summary: "no thresholds in Benchmarks/Thresholds") }
+        let swift = Subprocess.find("swift") ?? "/usr/bin/swift"
+        let run = try await Subprocess.run(
+            swift, ["package", "--package-path", package.path, "benchmark", "thresholds", "check", "--path", thresholds.path, "--no-progress"])
+        let lines = (run.output + "\n" + run.error).split(whereSeparator: \.isNewline).map(String.init)
+        let verdicts = lines.filter { $0.contains("thresholds") || $0.contains("deviation") || $0.contains("Deviation") || $0.contains("better") || $0.contains("worse") }
+        let improvedOnly = run.status != 0 && (run.output + run.error).contains("ThresholdImprovement") && !(run.output + run.error).contains("ThresholdRegression")
+        let passed = run.status == 0 || improvedOnly
+        let summary = improvedOnly
+            ? "\(committed.count) thresholds: better than committed (run `thresholds update` to keep the gain)"
+            : "\(committed.count) thresholds checked: \(passed ? "within budget" : "exceeded")"
+        return GateResult(name: "benchmarks", passed: passed, summary: summary, details: passed ? verdicts.suffix(5).map { $0 } : Array(lines.suffix(40)))
     }
 
     /// A gate whose command did not run to its report.
