@@ -162,9 +162,16 @@ public final class StatusService: Sendable {
             }
         }
         live.withLockedValue { $0.pendingEvents += events }
-        // Written now if the database answers within a second; otherwise the write goes on in the
-        // background and the next probe writes what is left, so the webhook never waits long.
-        _ = await withinDeadline(.seconds(1)) { await self.flushPendingEvents() }
+        // Written now if the database answers within a second (a moment when the last probe found it
+        // down); otherwise the write goes on in the background and the next probe writes what is
+        // left, so the webhook never waits long.
+        _ = await withinDeadline(databaseDeadline(.seconds(1))) { await self.flushPendingEvents() }
+    }
+
+    /// How long to wait on the database: `normal`, or a moment when the last probe found it down
+    /// (the page and the webhook then answer from memory at once).
+    func databaseDeadline(_ normal: Duration) -> Duration {
+        live.withLockedValue { $0.states[.database] == .majorOutage } ? .milliseconds(200) : normal
     }
 
     /// The value of `body`, or nil when it fails or takes longer than `deadline` (an unreachable
@@ -188,8 +195,10 @@ public final class StatusService: Sendable {
     public func summary(now: Date = Date(), days: Int = 90) async -> StatusSummary {
         let today = LocalDate(instant: now, timeZone: TimeZone(identifier: "UTC")!)
         let store = self.store
-        let stored = await withinDeadline { try await store.incidents() }
-        let uptime = await withinDeadline { try await store.uptime(days: days, until: today) }
+        let deadline = databaseDeadline(.seconds(2))
+        async let incidentsRead = withinDeadline(deadline) { try await store.incidents() }
+        async let uptimeRead = withinDeadline(deadline) { try await store.uptime(days: days, until: today) }
+        let (stored, uptime) = await (incidentsRead, uptimeRead)
         let l = live.withLockedValue { l -> Live in
             if let stored { l.lastIncidents = stored }
             if let uptime { l.lastUptime = uptime }
