@@ -45,19 +45,12 @@ public struct HealthChecker: Sendable {
     private func probe(_ name: String, critical: Bool, _ body: @escaping @Sendable () async throws -> Void) async -> HealthReport.Component {
         let clock = ContinuousClock()
         let start = clock.now
-        let timeout = self.timeout
-        let error: String? = await withTaskGroup(of: String?.self) { group in
-            group.addTask {
-                do { try await body(); return nil } catch { return "\(error)" }
+        let error: String? =
+            switch await Deadline.outcome(within: timeout, body) {
+            case .success: nil
+            case .failure(let failure): "\(failure)"
+            case nil: "timed out after \(timeout)"
             }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return "timed out after \(timeout)"
-            }
-            let first = await group.next()!
-            group.cancelAll()
-            return first
-        }
         let elapsed = clock.now - start
         let ms = elapsed.millisecondsValue
         return HealthReport.Component(name: name, up: error == nil, critical: critical, latencyMilliseconds: (ms * 10).rounded() / 10, error: error)

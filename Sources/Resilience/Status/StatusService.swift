@@ -175,19 +175,9 @@ public final class StatusService: Sendable {
     }
 
     /// The value of `body`, or nil when it fails or takes longer than `deadline` (an unreachable
-    /// database, or a pool still backing off after an outage, must not hold the page or the
-    /// webhook). A late body finishes in the background; its result is dropped.
+    /// database, or a pool still backing off after an outage, must not hold the page or the webhook).
     func withinDeadline<T: Sendable>(_ deadline: Duration = .seconds(2), _ body: @escaping @Sendable () async throws -> T) async -> T? {
-        let once = NIOLockedValueBox<CheckedContinuation<T?, Never>?>(nil)
-        return await withCheckedContinuation { (continuation: CheckedContinuation<T?, Never>) in
-            once.withLockedValue { $0 = continuation }
-            func finish(_ value: T?) { once.withLockedValue { slot in slot?.resume(returning: value); slot = nil } }
-            Task { finish(try? await body()) }
-            Task {
-                try? await Task.sleep(for: deadline)
-                finish(nil)
-            }
-        }
+        await Deadline.value(within: deadline, body)
     }
 
     /// The page: live states, made worse by open incidents; 90-day uptime; incidents. Answers from
