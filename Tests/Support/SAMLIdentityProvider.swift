@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Perf
 
@@ -88,11 +89,7 @@ public struct SAMLIdentityProvider: Sendable {
     /// As the ACS form field carries it.
     public static func encode(_ xml: String) -> String { Data(xml.utf8).base64EncodedString() }
 
-    static func instant(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
-    }
+    static func instant(_ date: Date) -> String { RFC3339.format(date) }
 
     static func signatureTemplate(_ reference: String, _ algorithm: String) -> String {
         let digest = algorithm == "rsa-sha1" ? "http://www.w3.org/2000/09/xmldsig#sha1" : "http://www.w3.org/2001/04/xmlenc#sha256"

@@ -56,8 +56,8 @@ public struct LoadRunner: Sendable {
         let encoder = JSONEncoder()
         try encoder.encode(dataset).write(to: slots)
         defer { try? FileManager.default.removeItem(at: slots) }
-        let from = ISO8601DateFormatter().string(from: dataset.weekStart.startInstant(in: TimeZone(identifier: "UTC")!))
-        let to = ISO8601DateFormatter().string(from: dataset.weekStart.adding(days: 7).startInstant(in: TimeZone(identifier: "UTC")!))
+        let from = RFC3339.format(dataset.weekStart.startInstant(in: TimeZone(identifier: "UTC")!))
+        let to = RFC3339.format(dataset.weekStart.adding(days: 7).startInstant(in: TimeZone(identifier: "UTC")!))
         let common = [
             "TOKEN": token, "TEAM_ID": dataset.teamID.uuidString, "SITE_ID": dataset.siteID.uuidString,
             "WEEK_START": dataset.weekStart.description, "WEEK_FROM": from, "WEEK_TO": to, "SLOTS_FILE": slots.path,

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// A component of the public status page and its state, as Statuspage names them.
@@ -95,16 +96,10 @@ public struct AlertmanagerNotification: Sendable, Codable {
             endsAt = Self.instant(try c.decodeIfPresent(String.self, forKey: .endsAt))
         }
 
+        /// Alertmanager writes nanoseconds, and `0001-01-01T00:00:00Z` for "not ended".
         static func instant(_ text: String?) -> Date? {
-            guard var text, !text.hasPrefix("0001-") else { return nil }
-            // Keep milliseconds at most: ISO8601DateFormatter reads no finer fractions.
-            if let dot = text.firstIndex(of: "."), let end = text[dot...].firstIndex(where: { !$0.isNumber && $0 != "." }) {
-                let digits = text[text.index(after: dot)..<end]
-                text = String(text[..<dot]) + (digits.isEmpty ? "" : "." + String(digits.prefix(3))) + String(text[end...])
-            }
-            let formatter = ISO8601DateFormatter()
-            formatter.formatOptions = text.contains(".") ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
-            return formatter.date(from: text)
+            guard let text, !text.hasPrefix("0001-") else { return nil }
+            return RFC3339.parse(text)
         }
     }
     public var status: String

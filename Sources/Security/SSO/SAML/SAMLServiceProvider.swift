@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// The service provider side of SAML 2.0 Web Browser SSO for one organisation: its metadata, the
@@ -79,20 +80,9 @@ public struct SAMLServiceProvider: Sendable {
         return components.url!
     }
 
-    static func instant(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
-    }
+    static func instant(_ date: Date) -> String { RFC3339.format(date) }
 
-    static func date(_ text: String?) -> Date? {
-        guard let text else { return nil }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)
-    }
+    static func date(_ text: String?) -> Date? { text.flatMap(RFC3339.parse) }
 
     static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
