@@ -119,11 +119,9 @@ public struct JSONWriter: Sendable {
     /// RFC 3339 in UTC, whole seconds (`JSONEncoder`'s `.iso8601`), written as digits.
     public mutating func instant(_ date: Date) {
         separate()
-        let whole = Int(date.timeIntervalSince1970.rounded(.down))
-        let days = whole >= 0 ? whole / 86_400 : (whole - 86_399) / 86_400
-        let inDay = whole - days * 86_400
+        let (day, inDay, _) = RFC3339.split(date)
         bytes.append(UInt8(ascii: "\""))
-        writeDate(LocalDate(daysSinceEpoch: days))
+        writeDate(day)
         bytes.append(UInt8(ascii: "T"))
         digits(inDay / 3_600, 2)
         bytes.append(UInt8(ascii: ":"))
@@ -135,7 +133,6 @@ public struct JSONWriter: Sendable {
     }
 
     public mutating func date(_ date: LocalDate) {
-        guard (0...9_999).contains(date.year) else { return string(date.description) }
         separate()
         bytes.append(UInt8(ascii: "\""))
         writeDate(date)

@@ -15,16 +15,14 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
     /// Parses `YYYY-MM-DD`, refusing impossible dates such as `2026-02-30`.
     public init?(_ text: String) {
         let bytes = Array(text.utf8)
-        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
-        func number(_ range: Range<Int>) -> Int? {
-            var value = 0
-            for byte in bytes[range] {
-                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
-                value = value * 10 + Int(byte - UInt8(ascii: "0"))
-            }
-            return value
-        }
-        guard let y = number(0..<4), let m = number(5..<7), let d = number(8..<10), (1...12).contains(m),
+        guard bytes.count == 10 else { return nil }
+        self.init(bytes: bytes)
+    }
+
+    /// `YYYY-MM-DD` at the start of `bytes` (an RFC 3339 instant starts with one).
+    init?(bytes: [UInt8]) {
+        guard bytes.count >= 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+            let y = RFC3339.digits(bytes, 0, 4), let m = RFC3339.digits(bytes, 5, 2), let d = RFC3339.digits(bytes, 8, 2), (1...12).contains(m),
             (1...Self.daysIn(month: m, year: y)).contains(d)
         else { return nil }
         self.init(year: y, month: m, day: d)

@@ -9,7 +9,7 @@ public enum RFC3339 {
     public static func parse(_ text: String) -> Date? {
         let b = Array(text.utf8)
         guard b.count >= 20, b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t"), b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"),
-            let date = LocalDate(String(decoding: b[0..<10], as: UTF8.self)),
+            let date = LocalDate(bytes: b),
             let hour = digits(b, 11, 2), let minute = digits(b, 14, 2), let second = digits(b, 17, 2),
             hour < 24, minute < 60, second < 60
         else { return nil }
@@ -45,17 +45,21 @@ public enum RFC3339 {
     /// `YYYY-MM-DDTHH:MM:SSZ` in UTC, whole seconds (as `JSONEncoder`'s `.iso8601` writes them), or
     /// with `milliseconds` three more digits.
     public static func format(_ date: Date, milliseconds: Bool = false) -> String {
-        let interval = date.timeIntervalSince1970
-        let whole = Int(interval.rounded(.down))
-        let days = whole >= 0 ? whole / 86_400 : (whole - 86_399) / 86_400
-        let inDay = whole - days * 86_400
-        var text = LocalDate(daysSinceEpoch: days).description
+        let (day, inDay, whole) = split(date)
+        var text = day.description
         text += "T" + two(inDay / 3_600) + ":" + two(inDay / 60 % 60) + ":" + two(inDay % 60)
         if milliseconds {
-            let millis = min(999, Int(((interval - Double(whole)) * 1_000).rounded(.down)))
+            let millis = min(999, Int(((date.timeIntervalSince1970 - Double(whole)) * 1_000).rounded(.down)))
             text += "." + (millis < 100 ? "0" : "") + (millis < 10 ? "0" : "") + String(millis)
         }
         return text + "Z"
+    }
+
+    /// The UTC day of an instant, the whole seconds into it, and the whole seconds since 1970.
+    static func split(_ date: Date) -> (day: LocalDate, secondsInDay: Int, whole: Int) {
+        let whole = Int(date.timeIntervalSince1970.rounded(.down))
+        let days = whole >= 0 ? whole / 86_400 : (whole - 86_399) / 86_400
+        return (LocalDate(daysSinceEpoch: days), whole - days * 86_400, whole)
     }
 
     static func two(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
