@@ -38,8 +38,7 @@ enum JSON {
         _ cache: ReadCache, _ kind: CacheKind, organizationID: UUID, key: String,
         _ compute: @escaping @Sendable () async throws -> Value
     ) async throws -> Response {
-        let body = try await cache.fetchBody(kind, organizationID: organizationID, key: key) { try encoder.encode(try await compute()) }
-        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
+        response(body: try await cache.fetchBody(kind, organizationID: organizationID, key: key) { try encoder.encode(try await compute()) })
     }
 
     /// ``cachedResponse(_:_:organizationID:key:_:)`` for the large answers written directly (see `JSONWriter`).
@@ -47,13 +46,16 @@ enum JSON {
         _ cache: ReadCache, _ kind: CacheKind, organizationID: UUID, key: String,
         _ compute: @escaping @Sendable () async throws -> Value
     ) async throws -> Response {
-        let body = try await cache.fetchBody(kind, organizationID: organizationID, key: key) { Data(try await compute().jsonBytes(capacity: 64 * 1024)) }
-        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
+        response(body: try await cache.fetchBody(kind, organizationID: organizationID, key: key) { Data(try await compute().jsonBytes(capacity: 64 * 1024)) })
     }
 
     /// A response from already-encoded JSON (the read cache stores encoded answers).
     static func response(encoded data: Data, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        response(body: ByteBuffer(bytes: data), status: status)
+    }
+
+    static func response(body: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
     }
 
     /// Decodes a JSON body: 415 for another media type, 413 past the limit, 400 for malformed JSON,

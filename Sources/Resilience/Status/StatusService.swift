@@ -165,7 +165,7 @@ public final class StatusService: Sendable {
         // Written now if the database answers within a second (a moment when the last probe found it
         // down); otherwise the write goes on in the background and the next probe writes what is
         // left, so the webhook never waits long.
-        _ = await withinDeadline(databaseDeadline(.seconds(1))) { await self.flushPendingEvents() }
+        _ = await Deadline.value(within: databaseDeadline(.seconds(1))) { await self.flushPendingEvents() }
     }
 
     /// How long to wait on the database: `normal`, or a moment when the last probe found it down
@@ -174,20 +174,14 @@ public final class StatusService: Sendable {
         live.withLockedValue { $0.states[.database] == .majorOutage } ? .milliseconds(200) : normal
     }
 
-    /// The value of `body`, or nil when it fails or takes longer than `deadline` (an unreachable
-    /// database, or a pool still backing off after an outage, must not hold the page or the webhook).
-    func withinDeadline<T: Sendable>(_ deadline: Duration = .seconds(2), _ body: @escaping @Sendable () async throws -> T) async -> T? {
-        await Deadline.value(within: deadline, body)
-    }
-
     /// The page: live states, made worse by open incidents; 90-day uptime; incidents. Answers from
     /// memory (the last stored figures and the pending events) while the database is down.
     public func summary(now: Date = Date(), days: Int = 90) async -> StatusSummary {
         let today = LocalDate(instant: now, timeZone: TimeZone(identifier: "UTC")!)
         let store = self.store
         let deadline = databaseDeadline(.seconds(2))
-        async let incidentsRead = withinDeadline(deadline) { try await store.incidents() }
-        async let uptimeRead = withinDeadline(deadline) { try await store.uptime(days: days, until: today) }
+        async let incidentsRead = Deadline.value(within: deadline) { try await store.incidents() }
+        async let uptimeRead = Deadline.value(within: deadline) { try await store.uptime(days: days, until: today) }
         let (stored, uptime) = await (incidentsRead, uptimeRead)
         let l = live.withLockedValue { l -> Live in
             if let stored { l.lastIncidents = stored }

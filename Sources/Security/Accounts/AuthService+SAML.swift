@@ -6,9 +6,7 @@ extension AuthService {
     /// Starts a SAML sign-in: remembers the request (ten minutes, one answer) and returns the
     /// identity provider's URL carrying the AuthnRequest.
     public func startSAMLSignIn(_ provider: SAMLServiceProvider, next: String, now: Date = Date()) async throws -> URL {
-        guard let organization = try await OrganizationStore(database: database).find(slug: provider.organization) else {
-            throw SecurityError(.unauthorized, "unknown organisation")
-        }
+        let organization = try await organization(slug: provider.organization)
         let requestID = SAMLServiceProvider.newRequestID()
         try await database.withConnection { c in
             try await c.query("DELETE FROM saml_requests WHERE expires_at < now()", logger: logger)
@@ -27,9 +25,7 @@ extension AuthService {
     public func finishSAMLSignIn(
         _ provider: SAMLServiceProvider, response: String, address: String, now: Date = Date()
     ) async throws -> (pair: TokenPair, next: String) {
-        guard let organization = try await OrganizationStore(database: database).find(slug: provider.organization) else {
-            throw SecurityError(.unauthorized, "unknown organisation")
-        }
+        let organization = try await organization(slug: provider.organization)
         do {
             let assertion = try provider.validate(response: response, now: now)
             let fresh = try await database.withConnection { c in
@@ -52,7 +48,7 @@ extension AuthService {
             }
             guard let next = next.first else { throw SAMLError(.inResponseTo, "the response answers no pending sign-in of this organisation") }
             let pair = try await signIn(
-                sso: (assertion.email, assertion.nameID), organizationSlug: provider.organization,
+                sso: (assertion.email, assertion.nameID), organization: organization,
                 role: provider.configuration.role(forGroups: assertion.groups), address: address)
             return (pair, next)
         } catch let error as SAMLError {

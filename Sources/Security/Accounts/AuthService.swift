@@ -126,9 +126,18 @@ public struct AuthService: Sendable {
     /// Signs in an identity a single sign-on provider vouched for: the organisation's account with
     /// that email, created at its first sign-in (no usable password), its role set from the mapping.
     public func signIn(sso identity: (email: String, subject: String), organizationSlug: String, role: Role, address: String) async throws -> TokenPair {
-        guard let organization = try await OrganizationStore(database: database).find(slug: organizationSlug) else {
+        try await signIn(sso: identity, organization: try await organization(slug: organizationSlug), role: role, address: address)
+    }
+
+    /// The organisation a sign-in names; an unknown one is refused like bad credentials.
+    func organization(slug: String) async throws -> Organization {
+        guard let organization = try await OrganizationStore(database: database).find(slug: slug) else {
             throw SecurityError(.unauthorized, "unknown organisation")
         }
+        return organization
+    }
+
+    func signIn(sso identity: (email: String, subject: String), organization: Organization, role: Role, address: String) async throws -> TokenPair {
         let existing = try await database.withConnection { c in
             try await c.query("SELECT id, org_id FROM users WHERE lower(email) = \(identity.email)", logger: logger)
                 .decode((UUID, UUID).self).collect()
