@@ -185,25 +185,14 @@ enum GateCatalog {
             details: outcome.passive.map(\.description) + (outcome.schemathesisPassed ? [] : [outcome.schemathesisSummary]))
     }
 
-    /// Builds and runs the benchmark package (ordo-one/benchmark) and checks the committed p90
-    /// thresholds of `Benchmarks/Thresholds`: allocations may not grow, wall clock only within the
-    /// tolerance each benchmark declares. Doing better than the thresholds passes, with a reminder.
+    /// The Benchmarks package within its committed p90 thresholds (see `BenchmarkThresholds`).
     static func benchmarks(_ context: Context) async throws -> GateResult {
-        let package = context.root.appendingPathComponent("Benchmarks")
-        let thresholds = package.appendingPathComponent("Thresholds")
-        let committed = try FileManager.default.contentsOfDirectory(atPath: thresholds.path).filter { $0.hasSuffix(".json") }
-        guard !committed.isEmpty else { return GateResult(name: "benchmarks", passed: false, summary: "no thresholds in Benchmarks/Thresholds") }
-        let swift = Subprocess.find("swift") ?? "/usr/bin/swift"
-        let run = try await Subprocess.run(
-            swift, ["package", "--package-path", package.path, "benchmark", "thresholds", "check", "--path", thresholds.path, "--no-progress"])
-        let lines = (run.output + "\n" + run.error).split(whereSeparator: \.isNewline).map(String.init)
-        let verdicts = lines.filter { $0.contains("thresholds") || $0.contains("deviation") || $0.contains("Deviation") || $0.contains("better") || $0.contains("worse") }
-        let improvedOnly = run.status != 0 && (run.output + run.error).contains("ThresholdImprovement") && !(run.output + run.error).contains("ThresholdRegression")
-        let passed = run.status == 0 || improvedOnly
-        let summary = improvedOnly
-            ? "\(committed.count) thresholds: better than committed (run `thresholds update` to keep the gain)"
-            : "\(committed.count) thresholds checked: \(passed ? "within budget" : "exceeded")"
-        return GateResult(name: "benchmarks", passed: passed, summary: summary, details: passed ? verdicts.suffix(5).map { $0 } : Array(lines.suffix(40)))
+        let outcome = try await BenchmarkThresholds.check(package: context.root.appendingPathComponent("Benchmarks"))
+        let summary =
+            outcome.improvedOnly
+            ? "\(outcome.thresholds) thresholds: better than committed (run `thresholds update` to keep the gain)"
+            : "\(outcome.thresholds) thresholds checked: \(outcome.passed ? "within budget" : "exceeded")"
+        return GateResult(name: "benchmarks", passed: outcome.passed, summary: summary, details: outcome.details)
     }
 
     /// A gate whose command did not run to its report.
