@@ -23,17 +23,43 @@ import Testing
         try await redis.ping()
     }
 
-    @Test func anUnreachableRedisFailsFastAsUnavailable() async throws {
+    /// Commands issued together share the connection, pipelined: each caller gets its own reply, in
+    /// whatever order the callers run.
+    @Test func concurrentCommandsEachGetTheirOwnReply() async throws {
+        let redis = RedisConnection(configuration: TestEnvironment.redisConfiguration)
+        let replies = try await withThrowingTaskGroup(of: (Int, RedisConnection.Reply).self) { group in
+            for n in 0..<500 { group.addTask { (n, try await redis.command(["ECHO", "reply \(n)"])) } }
+            return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+        }
+        #expect(replies.count == 500)
+        #expect(replies.allSatisfy { $0.value == .string("reply \($0.key)") })
+    }
+
+    /// The database number of the URL is selected on every (re)connection.
+    @Test func theConfiguredDatabaseIsSelected() async throws {
+        var other = TestEnvironment.redisConfiguration
+        other.database = (other.database + 3) % 16
+        let key = "crewplan:test:\(UUID().uuidString)"
+        let there = RedisConnection(configuration: other)
+        let here = RedisConnection(configuration: TestEnvironment.redisConfiguration)
+        #expect(try await there.command(["SET", key, "x", "PX", "60000"]) == .status("OK"))
+        #expect(try await here.command(["GET", key]) == .null)
+        there.close()
+        #expect(try await there.command(["GET", key]) == .string("x"), "the new connection selects the database again")
+        _ = try await there.command(["DEL", key])
+    }
+
+    /// A closed port is refused at once by the kernel, so there is no time to measure here (the stalled
+    /// Redis test in ReadCacheTests shows the timeout); what matters is the kind of error callers get.
+    @Test func anUnreachableRedisIsReportedUnavailable() async throws {
         var config = RedisConfiguration(port: 1)
         config.timeout = .milliseconds(200)
-        let start = ContinuousClock.now
         do {
             try await RedisConnection(configuration: config).ping()
             Issue.record("ping to a closed port succeeded")
         } catch let error as DomainError {
             #expect(error.code == .unavailable)
         }
-        #expect(ContinuousClock.now - start < .seconds(2))
     }
 
     @Test func urlsAreParsedAndBadOnesRefused() throws {

@@ -211,13 +211,12 @@ import Glibc
     @Test func aDownRedisFallsBackAndIsCounted() async throws {
         let cache = try await Self.cache(RedisConfiguration(port: 1), cooldown: .seconds(30))
         let org = UUID()
-        let clock = ContinuousClock()
-        let start = clock.now
         for _ in 0..<5 {
             let data = try await cache.fetch(.staffing, organizationID: org, key: "m") { Data("{\"ok\":true}".utf8) }
             #expect(data == Data("{\"ok\":true}".utf8))
         }
-        #expect(clock.now - start < .seconds(3), "about 100 ms; the bound leaves room for a loaded machine")
+        // Failing fast is shown by what was attempted, not by a wall clock the rest of the suite shares:
+        // one read met the error, the four after it did not try Redis during the cooldown.
         #expect(cache.statistics.count(.staffing, .error) == 1)
         #expect(cache.statistics.count(.staffing, .bypass) == 4)
         // A write still succeeds; its invalidation is remembered.
@@ -246,7 +245,7 @@ import Glibc
         await cache.organizationDidChange(org)
         #expect(cache.pendingInvalidations == 1)
         #expect(try await cache.fetch(.shifts, organizationID: org, key: "k", compute: compute) == Data("{\"v\":2}".utf8))
-        #expect(clock.now - start < .seconds(3), "two timed-out commands cost about 200 ms; the bound leaves room for a loaded machine, a stalled Redis without the timeout would hang")
+        #expect(clock.now - start < .seconds(10), "two timed-out commands cost about 200 ms; a stalled Redis without the timeout would hang for good, so a bound far above the timeout still tells them apart on a machine busy with the whole suite")
         kill(redis.pid, SIGCONT)
 
         try await Task.sleep(for: .milliseconds(400))

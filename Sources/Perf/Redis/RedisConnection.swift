@@ -1,22 +1,22 @@
-import CHiredis
 import Domain
-import Foundation
 import NIOConcurrencyHelpers
+import NIOCore
 import NIOPosix
 
-/// One Redis connection through hiredis' blocking API, driven on NIO's thread pool so no event loop
-/// or cooperative thread ever blocks. Commands are serialised by a lock; the cache issue adds a pool.
+/// One Redis connection on a NIO event loop: hiredis reads the protocol (``RedisCommandHandler``), NIO
+/// does the I/O, so no thread ever blocks on Redis and concurrent commands share the connection,
+/// pipelined. It connects on first use and again after any failure; every command (and the connect)
+/// is bounded by the configured timeout, after which the connection is dropped.
 public final class RedisConnection: Sendable {
     public let configuration: RedisConfiguration
-    // The hiredis context is only touched with the lock held.
-    private let context: NIOLockedValueBox<ContextBox>
-    private let threadPool: NIOThreadPool
+    private let eventLoopGroup: any EventLoopGroup
+    private let state = NIOLockedValueBox(State())
 
-    final class ContextBox: @unchecked Sendable {
-        // @unchecked: only ever accessed inside `context.withLockedValue`.
-        var pointer: UnsafeMutablePointer<redisContext>?
-        init() {}
-        deinit { if let pointer { redisFree(pointer) } }
+    private struct State {
+        /// The connection being made or made.
+        var channel: EventLoopFuture<any Channel>?
+        /// Numbers the attempts, so a stale attempt's end does not forget its replacement.
+        var attempts = 0
     }
 
     /// A Redis reply, reduced to what Crewplan uses.
@@ -28,81 +28,106 @@ public final class RedisConnection: Sendable {
         case array([Reply])
     }
 
-    /// `threadPool` runs the blocking hiredis calls (a pool gives its connections one of their own).
-    public init(configuration: RedisConfiguration, threadPool: NIOThreadPool = .singleton) {
+    public init(configuration: RedisConfiguration, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.configuration = configuration
-        self.context = NIOLockedValueBox(ContextBox())
-        self.threadPool = threadPool
+        self.eventLoopGroup = eventLoopGroup
     }
+
+    deinit { close() }
 
     /// Runs a command (arguments are passed binary-safe, never interpolated into a command string).
     public func command(_ arguments: [String]) async throws -> Reply {
-        try await threadPool.runIfActive { [self] in
-            try context.withLockedValue { box in try run(arguments, box: box) }
+        let channel: any Channel
+        do {
+            channel = try await connected().get()
+        } catch let error as DomainError {
+            throw error
+        } catch {
+            throw DomainError(.unavailable, "redis unavailable at \(configuration.redactedURL): \(error)")
         }
+        return try await Self.send(arguments, on: channel, timeout: configuration.timeout).get()
     }
 
     public func ping() async throws {
         guard try await command(["PING"]) == .status("PONG") else { throw DomainError(.unavailable, "redis answered PING oddly") }
     }
 
-    private func connect(_ box: ContextBox) throws {
-        let micros = Int(configuration.timeout.millisecondsValue * 1_000)
-        let tv = timeval(tv_sec: micros / 1_000_000, tv_usec: .init(micros % 1_000_000))
-        guard let ctx = redisConnectWithTimeout(configuration.host, Int32(configuration.port), tv) else {
-            throw DomainError(.unavailable, "redis: out of memory")
+    /// Closes the connection; a later command opens a new one.
+    public func close() {
+        let channel = state.withLockedValue { state in
+            defer { state.channel = nil }
+            return state.channel
         }
-        if ctx.pointee.err != 0 {
-            let message = withUnsafeBytes(of: ctx.pointee.errstr) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-            redisFree(ctx)
-            throw DomainError(.unavailable, "redis unavailable at \(configuration.redactedURL): \(message)")
-        }
-        redisSetTimeout(ctx, tv)
-        box.pointer = ctx
-        if let password = configuration.password { _ = try execute(["AUTH", password], box: box) }
-        if configuration.database != 0 { _ = try execute(["SELECT", String(configuration.database)], box: box) }
+        channel?.whenSuccess { channel in channel.close(promise: nil) }
     }
 
-    private func run(_ arguments: [String], box: ContextBox) throws -> Reply {
-        if box.pointer == nil { try connect(box) }
-        do {
-            return try execute(arguments, box: box)
-        } catch {
-            // A broken connection is dropped so the next command reconnects.
-            if let pointer = box.pointer { redisFree(pointer) }
-            box.pointer = nil
-            throw error
+    private static func send(_ arguments: [String], on channel: any Channel, timeout: Duration) -> EventLoopFuture<Reply> {
+        let promise = channel.eventLoop.makePromise(of: Reply.self)
+        let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(timeout.millisecondsValue * 1_000_000))) {
+            promise.fail(DomainError(.unavailable, "redis: no reply within \(Int(timeout.millisecondsValue)) ms"))
+            // The reply may still come; dropping the connection keeps later replies from being misread.
+            channel.close(promise: nil)
+        }
+        promise.futureResult.whenComplete { _ in timer.cancel() }
+        channel.writeAndFlush(RedisCommand(arguments: arguments, promise: promise)).whenFailure { error in
+            promise.fail(error as? DomainError ?? DomainError(.unavailable, "redis: \(error)"))
+        }
+        return promise.futureResult
+    }
+
+    /// The live connection, or a new attempt when there is none.
+    private func connected() -> EventLoopFuture<any Channel> {
+        let (channel, attempt) = state.withLockedValue { state -> (EventLoopFuture<any Channel>, Int?) in
+            if let channel = state.channel { return (channel, nil) }
+            state.attempts += 1
+            state.channel = connect()
+            return (state.channel!, state.attempts)
+        }
+        if let attempt {
+            // Weak: an open channel must not keep its connection object alive (deinit closes it).
+            channel.whenComplete { [weak self] result in
+                switch result {
+                case .success(let channel): channel.closeFuture.whenComplete { [weak self] _ in self?.forget(attempt) }
+                case .failure: self?.forget(attempt)
+                }
+            }
+        }
+        return channel
+    }
+
+    private func forget(_ attempt: Int) {
+        state.withLockedValue { state in
+            if state.attempts == attempt { state.channel = nil }
         }
     }
 
-    private func execute(_ arguments: [String], box: ContextBox) throws -> Reply {
-        guard let ctx = box.pointer else { throw DomainError(.unavailable, "redis not connected") }
-        let cStrings = arguments.map { strdup($0) }
-        defer { cStrings.forEach { free($0) } }
-        var argv = cStrings.map { UnsafePointer<CChar>($0) }
-        var lengths = arguments.map { $0.utf8.count }
-        let raw = redisCommandArgv(ctx, Int32(arguments.count), &argv, &lengths)
-        guard let raw else {
-            let message = withUnsafeBytes(of: ctx.pointee.errstr) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-            throw DomainError(.unavailable, "redis: \(message)")
+    private func connect() -> EventLoopFuture<any Channel> {
+        let configuration = configuration
+        let timeout = TimeAmount.nanoseconds(Int64(configuration.timeout.millisecondsValue * 1_000_000))
+        let bootstrap = ClientBootstrap(group: eventLoopGroup)
+            .connectTimeout(timeout)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(RedisCommandHandler()) }
+            }
+        let connecting: EventLoopFuture<any Channel>
+        if let address = try? SocketAddress(ipAddress: configuration.host, port: configuration.port) {
+            connecting = bootstrap.connect(to: address)
+        } else {
+            connecting = bootstrap.connect(host: configuration.host, port: configuration.port)
         }
-        let reply = raw.assumingMemoryBound(to: redisReply.self)
-        defer { freeReplyObject(raw) }
-        return try Self.convert(reply)
-    }
-
-    private static func convert(_ reply: UnsafeMutablePointer<redisReply>) throws -> Reply {
-        let r = reply.pointee
-        func text() -> String { r.str.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: Int(r.len)), as: UTF8.self) } ?? "" }
-        switch r.type {
-        case REDIS_REPLY_STATUS: return .status(text())
-        case REDIS_REPLY_STRING: return .string(text())
-        case REDIS_REPLY_INTEGER: return .integer(Int(r.integer))
-        case REDIS_REPLY_NIL: return .null
-        case REDIS_REPLY_ERROR: throw DomainError(.unavailable, "redis error: \(text())")
-        case REDIS_REPLY_ARRAY:
-            return .array(try (0..<Int(r.elements)).map { try convert(r.element[$0]!) })
-        default: return .null
+        return connecting.flatMapError { error in
+            connecting.eventLoop.makeFailedFuture(
+                DomainError(.unavailable, "redis unavailable at \(configuration.redactedURL): \(error)"))
+        }.flatMap { channel in
+            var setup: [[String]] = []
+            if let password = configuration.password { setup.append(["AUTH", password]) }
+            if configuration.database != 0 { setup.append(["SELECT", String(configuration.database)]) }
+            let replies = setup.map { Self.send($0, on: channel, timeout: configuration.timeout) }
+            return EventLoopFuture.andAllSucceed(replies, on: channel.eventLoop).map { channel }.flatMapErrorThrowing { error in
+                channel.close(promise: nil)
+                throw error
+            }
         }
     }
 }
