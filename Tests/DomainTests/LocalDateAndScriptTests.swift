@@ -16,6 +16,25 @@ import Testing
         #expect(LocalDate("2000-02-29") != nil)
     }
 
+    /// Dates from remembered offsets agree with the zone's own answer for every instant, before the
+    /// anchor, up to and across each transition, and long after, including zones whose offset
+    /// changes by 30 minutes or whose standard offset changed in history.
+    @Test func zoneDaysAgreeWithTheZoneAcrossTransitions() {
+        var mismatches: [String] = []
+        for zone in ["Europe/Paris", "America/New_York", "Australia/Lord_Howe", "Pacific/Chatham", "Europe/Moscow", "UTC"] {
+            let timeZone = TimeZone(identifier: zone)!
+            for anchor in [Date(timeIntervalSince1970: 1_774_137_600), Date(timeIntervalSince1970: 1_290_000_000)] {
+                let days = ZoneDays(timeZone, from: anchor)
+                // Every 13 minutes from a week before the anchor to 400 days after it.
+                for step in stride(from: -7 * 24 * 60, to: 400 * 24 * 60, by: 13) {
+                    let instant = anchor.addingTimeInterval(Double(step) * 60)
+                    if days.date(of: instant) != LocalDate(instant: instant, timeZone: timeZone) { mismatches.append("\(zone) \(instant)") }
+                }
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+    }
+
     @Test func weeksStartOnMonday() {
         #expect(LocalDate("2026-11-25")!.mondayOfWeek == LocalDate("2026-11-23"))
         #expect(LocalDate("2026-11-29")!.mondayOfWeek == LocalDate("2026-11-23"))

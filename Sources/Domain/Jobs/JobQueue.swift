@@ -93,7 +93,7 @@ public struct JobQueue: Sendable {
                   LIMIT \(limit))
                 RETURNING id, kind, org_id, payload::text, attempts, max_attempts
                 """, logger: database.logger
-            ).decode((UUID, String, UUID?, String, Int, Int).self).collect()
+            ).rows((UUID, String, UUID?, String, Int, Int).self)
                 .map { Job(id: $0.0, kind: $0.1, organizationID: $0.2, payload: $0.3, attempts: $0.4, maxAttempts: $0.5) }
         }
     }
@@ -153,7 +153,7 @@ public struct JobQueue: Sendable {
                        count(*) FILTER (WHERE state = 'dead')::bigint
                 FROM jobs WHERE state <> 'done'
                 """, logger: database.logger
-            ).decode((Int, Double, Int).self).collect().first ?? (0, 0, 0)
+            ).rows((Int, Double, Int).self).first ?? (0, 0, 0)
             return JobQueueStats(depth: row.0, oldestAgeSeconds: row.1, dead: row.2)
         }
     }

@@ -12,18 +12,18 @@ public enum SchemaSnapshot {
                 SELECT table_name::text, column_name::text, data_type::text, is_nullable::text, coalesce(column_default, '')::text
                 FROM information_schema.columns WHERE table_schema = 'public' ORDER BY table_name, column_name
                 """, logger: database.logger
-            ).decode((String, String, String, String, String).self).collect()
+            ).rows((String, String, String, String, String).self)
             lines += columns.map { "column \($0.0).\($0.1) \($0.2) nullable=\($0.3) default=\($0.4)" }
             let constraints = try await c.query(
                 """
                 SELECT conrelid::regclass::text, conname::text, pg_get_constraintdef(oid)
                 FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2
                 """, logger: database.logger
-            ).decode((String, String, String).self).collect()
+            ).rows((String, String, String).self)
             lines += constraints.map { "constraint \($0.0).\($0.1) \($0.2)" }
             let indexes = try await c.query(
                 "SELECT indexname::text, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1", logger: database.logger
-            ).decode((String, String).self).collect()
+            ).rows((String, String).self)
             lines += indexes.map { "index \($0.0) \($0.1)" }
             let sequences = try await c.query(
                 "SELECT sequence_name::text FROM information_schema.sequences WHERE sequence_schema = 'public' ORDER BY 1", logger: database.logger

@@ -77,6 +77,7 @@ public struct PlanningWeek: Sendable, Codable {
         let zone = organization.zone
         let days = (0..<7).map { monday.adding(days: $0) }
         let engine = RuleEngine(rules: organization.rules, timeZone: zone)
+        let zoneDays = ZoneDays(zone, from: shifts.lazy.map(\.start).min() ?? monday.startInstant(in: zone))
         var byEmployee: [UUID: [Shift]] = [:]
         for shift in shifts { byEmployee[shift.employeeID, default: []].append(shift) }
         var dayTotals = Array(repeating: 0, count: 7)
@@ -84,7 +85,7 @@ public struct PlanningWeek: Sendable, Codable {
             let own = byEmployee[employee.id] ?? []
             var cells = days.map { Cell(date: $0, shifts: [], workedMinutes: 0) }
             for shift in own where shift.status != .cancelled || true {
-                let index = monday.days(to: LocalDate(instant: shift.start, timeZone: zone))
+                let index = monday.days(to: zoneDays.date(of: shift.start))
                 guard (0..<7).contains(index) else { continue }
                 cells[index].shifts.append(shift)
                 if shift.status != .cancelled {
@@ -166,7 +167,7 @@ public struct PlanningService: Sendable {
                   AND (\(teamID)::uuid IS NULL OR team_id = \(teamID))
                 ORDER BY name, id
                 """, logger: database.logger
-            ).decode((UUID, String, String, UUID?, UUID?, Int, Int, Bool).self).collect().map(EmployeeStore.make)
+            ).all(EmployeeStore.make)
             // One day either side so daily rest across the week's edges is judged.
             let from = monday.adding(days: -1).startInstant(in: org.zone)
             let to = monday.adding(days: 8).startInstant(in: org.zone)
@@ -175,7 +176,7 @@ public struct PlanningService: Sendable {
             let missions = try await c.query(
                 "SELECT \(unescaped: MissionStore.columns) FROM missions WHERE org_id = \(organizationID) AND id = ANY(\(missionIDs))",
                 logger: database.logger
-            ).decode((UUID, String, String, UUID?, String, String, Int, Int).self).collect().map(MissionStore.make)
+            ).rows((UUID, String, String, UUID?, String, String, Int, Int).self).map(MissionStore.make)
             return (employees, shifts, missions)
         }
         return PlanningWeek.assemble(
@@ -195,7 +196,7 @@ public struct PlanningService: Sendable {
                 WHERE s.org_id = \(organizationID) AND s.mission_id = \(missionID) AND s.status <> 'cancelled'
                 GROUP BY e.id, e.name, e.hourly_cost_cents ORDER BY e.name, e.id
                 """, logger: database.logger
-            ).decode((UUID, String, Int, Int, Int).self).collect()
+            ).rows((UUID, String, Int, Int, Int).self)
         }
         let lines = rows.map { r in
             MissionStaffing.Line(employeeID: r.0, employeeName: r.1, shifts: r.2, plannedMinutes: r.3, costCents: r.3 * r.4 / 60)

@@ -27,7 +27,8 @@ public struct RuleEngine: Sendable {
     /// All violations among `shifts` (one employee's), restricted to shifts starting in `weeks` when given.
     public func evaluate(_ shifts: [Shift], context: Context, weeks: Set<LocalDate>? = nil) -> [RuleViolation] {
         let live = shifts.filter { $0.status != .cancelled }.sorted { ($0.start, $0.end) < ($1.start, $1.end) }
-        let dayOf: (Shift) -> LocalDate = { LocalDate(instant: $0.start, timeZone: timeZone) }
+        let zoneDays = ZoneDays(timeZone, from: live.first?.start ?? Date())
+        let dayOf: (Shift) -> LocalDate = { zoneDays.date(of: $0.start) }
         let inScope: (Shift) -> Bool = { shift in weeks.map { $0.contains(dayOf(shift).mondayOfWeek) } ?? true }
         let employee = context.employee
         var out: [RuleViolation] = []
@@ -52,7 +53,7 @@ public struct RuleEngine: Sendable {
         for shift in live where inScope(shift) {
             guard let mission = context.missions[shift.missionID] else { continue }
             let first = dayOf(shift)
-            let last = LocalDate(instant: shift.end.addingTimeInterval(-1), timeZone: timeZone)
+            let last = zoneDays.date(of: shift.end.addingTimeInterval(-1))
             if first < mission.startDate || last > mission.endDate {
                 add(
                     .missionDates, [shift.id], first, [:],

@@ -31,7 +31,7 @@ public struct AuditLog: Sendable {
             try await c.query(
                 "SELECT action, actor_id, target, address, at FROM audit_log WHERE org_id = \(organizationID) ORDER BY id DESC LIMIT \(limit)",
                 logger: database.logger
-            ).decode((String, UUID?, String, String, Date).self).collect().map {
+            ).rows((String, UUID?, String, String, Date).self).map {
                 Entry(action: $0.0, actorID: $0.1, target: $0.2, address: $0.3, at: $0.4)
             }
         }

@@ -97,7 +97,7 @@ public struct EmployeeStore: Sendable {
                 SELECT id, name, email, team_id, site_id, weekly_contract_minutes, hourly_cost_cents, active
                 FROM employees WHERE org_id = \(organizationID) AND id = ANY(\(ids)) ORDER BY name, id
                 """, logger: database.logger
-            ).decode((UUID, String, String, UUID?, UUID?, Int, Int, Bool).self).collect().map(Self.make)
+            ).all(Self.make)
         }
     }
 
@@ -118,7 +118,7 @@ public struct EmployeeStore: Sendable {
                   AND (\(page.after?.key)::text IS NULL OR (name, id) > (\(page.after?.key), \(page.after?.id)))
                 ORDER BY name, id LIMIT \(page.limit + 1)
                 """, logger: database.logger
-            ).decode((UUID, String, String, UUID?, UUID?, Int, Int, Bool).self).collect().map(Self.make)
+            ).all(Self.make)
         }
         return page.page(rows, key: \.name, id: \.id)
     }
@@ -127,7 +127,11 @@ public struct EmployeeStore: Sendable {
         try await SiteStore(database: database).delete("employees", organizationID, id, "employee")
     }
 
-    static func make(_ r: (UUID, String, String, UUID?, UUID?, Int, Int, Bool)) -> Employee {
-        Employee(id: r.0, name: r.1, email: r.2, teamID: r.3, siteID: r.4, weeklyContractMinutes: r.5, hourlyCostCents: r.6, active: r.7)
+    /// An employee from a row of id, name, email, team_id, site_id, weekly_contract_minutes,
+    /// hourly_cost_cents, active.
+    static func make(_ r: inout RowReader) throws -> Employee {
+        Employee(
+            id: try r.next(), name: try r.next(), email: try r.next(), teamID: try r.next(), siteID: try r.next(),
+            weeklyContractMinutes: try r.next(), hourlyCostCents: try r.next(), active: try r.next())
     }
 }

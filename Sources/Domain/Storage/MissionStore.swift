@@ -85,7 +85,7 @@ public struct MissionStore: Sendable {
             try await c.query(
                 "SELECT \(unescaped: Self.columns) FROM missions WHERE org_id = \(organizationID) AND id = ANY(\(ids))",
                 logger: database.logger
-            ).decode((UUID, String, String, UUID?, String, String, Int, Int).self).collect().map(Self.make)
+            ).rows((UUID, String, String, UUID?, String, String, Int, Int).self).map(Self.make)
         }
     }
 
@@ -103,7 +103,7 @@ public struct MissionStore: Sendable {
                   AND (\(page.after?.key)::text IS NULL OR (name, id) > (\(page.after?.key), \(page.after?.id)))
                 ORDER BY name, id LIMIT \(page.limit + 1)
                 """, logger: database.logger
-            ).decode((UUID, String, String, UUID?, String, String, Int, Int).self).collect().map(Self.make)
+            ).rows((UUID, String, String, UUID?, String, String, Int, Int).self).map(Self.make)
         }
         return page.page(rows, key: \.name, id: \.id)
     }

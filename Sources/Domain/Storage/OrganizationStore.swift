@@ -68,12 +68,11 @@ public struct OrganizationStore: Sendable {
 
     private func one(_ query: PostgresQuery) async throws -> Organization? {
         try await database.withConnection { connection in
-            let rows = try await connection.query(query, logger: database.logger)
-            for try await (id, slug, name, zone, locale, rules) in rows.decode((UUID, String, String, String, String, String).self) {
+            let rows = try await connection.query(query, logger: database.logger).rows((UUID, String, String, String, String, String).self)
+            return rows.first.map { id, slug, name, zone, locale, rules in
                 let decoded = (try? JSONDecoder().decode(PlanningRules.self, from: Data(rules.utf8))) ?? .default
                 return Organization(id: id, slug: slug, name: name, timeZone: zone, locale: locale, rules: decoded)
             }
-            return nil
         }
     }
 }

@@ -74,10 +74,12 @@ public struct ShiftStore: Sendable {
     }
 
     static let columns = "id, employee_id, mission_id, site_id, starts_at, ends_at, break_minutes, status, note"
-    typealias Row = (UUID, UUID, UUID, UUID, Date, Date, Int, String, String)
-
-    static func make(_ r: Row) -> Shift {
-        Shift(id: r.0, employeeID: r.1, missionID: r.2, siteID: r.3, start: r.4, end: r.5, breakMinutes: r.6, status: ShiftStatus(rawValue: r.7) ?? .planned, note: r.8)
+    /// A shift from a row of ``columns``.
+    static func make(_ r: inout RowReader) throws -> Shift {
+        Shift(
+            id: try r.next(), employeeID: try r.next(), missionID: try r.next(), siteID: try r.next(), start: try r.next(),
+            end: try r.next(), breakMinutes: try r.next(), status: ShiftStatus(rawValue: try r.next(String.self)) ?? .planned,
+            note: try r.next())
     }
 
     public func create(organizationID: UUID, _ draft: Draft, scope: AccessScope = .organization) async throws -> WriteResult {
@@ -98,7 +100,7 @@ public struct ShiftStore: Sendable {
                 SELECT \(unescaped: Self.columns) FROM shifts
                 WHERE org_id = \(organizationID) AND id = \(id) AND (\(own)::uuid IS NULL OR employee_id = \(own))
                 """, logger: database.logger
-            ).decode(Row.self).collect().map(Self.make)
+            ).all(Self.make)
         }
         guard let shift = rows.first else { throw DomainError.notFound("shift") }
         return shift
@@ -124,7 +126,7 @@ public struct ShiftStore: Sendable {
                   AND (\(afterDate)::timestamptz IS NULL OR (starts_at, id) > (\(afterDate), \(page.after?.id)))
                 ORDER BY starts_at, id LIMIT \(page.limit + 1)
                 """, logger: database.logger
-            ).decode(Row.self).collect().map(Self.make)
+            ).all(Self.make)
         }
         return page.page(rows, key: { String($0.start.timeIntervalSince1970) }, id: \.id)
     }
@@ -136,7 +138,7 @@ public struct ShiftStore: Sendable {
                 SELECT s.site_id, e.team_id, s.employee_id FROM shifts s JOIN employees e ON e.org_id = s.org_id AND e.id = s.employee_id
                 WHERE s.org_id = \(organizationID) AND s.id = \(id) FOR UPDATE OF s
                 """, logger: database.logger
-            ).decode((UUID, UUID?, UUID).self).collect()
+            ).rows((UUID, UUID?, UUID).self)
             guard let row = rows.first else { throw DomainError.notFound("shift") }
             guard scope.allows(siteID: row.0, teamID: row.1, employeeID: row.2) else {
                 throw DomainError(.forbidden, "this shift is outside your sites and teams")
@@ -153,7 +155,7 @@ public struct ShiftStore: Sendable {
             WHERE org_id = \(organizationID) AND employee_id = ANY(\(employeeIDs)) AND starts_at >= \(from) AND starts_at < \(to)
             ORDER BY starts_at, id
             """, logger: database.logger
-        ).decode(Row.self).collect().map(Self.make)
+        ).all(Self.make)
     }
 
     private func write(organizationID: UUID, shift: Shift, previous: UUID?, scope: AccessScope) async throws -> WriteResult {
@@ -164,7 +166,7 @@ public struct ShiftStore: Sendable {
                 SELECT id, name, email, team_id, site_id, weekly_contract_minutes, hourly_cost_cents, active
                 FROM employees WHERE org_id = \(organizationID) AND id = \(shift.employeeID) FOR UPDATE
                 """, logger: database.logger
-            ).decode((UUID, String, String, UUID?, UUID?, Int, Int, Bool).self).collect().map(EmployeeStore.make)
+            ).all(EmployeeStore.make)
             guard let employee = employees.first else { throw DomainError.invalid("employee_id", "no such employee") }
             guard scope.allows(siteID: shift.siteID, teamID: employee.teamID, employeeID: employee.id) else {
                 throw DomainError(.forbidden, "this shift is outside your sites and teams")
@@ -174,7 +176,7 @@ public struct ShiftStore: Sendable {
             let missions = try await tx.query(
                 "SELECT \(unescaped: MissionStore.columns) FROM missions WHERE org_id = \(organizationID) AND id = \(shift.missionID)",
                 logger: database.logger
-            ).decode((UUID, String, String, UUID?, String, String, Int, Int).self).collect().map(MissionStore.make)
+            ).rows((UUID, String, String, UUID?, String, String, Int, Int).self).map(MissionStore.make)
             guard let mission = missions.first else { throw DomainError.invalid("mission_id", "no such mission") }
 
             if let previous {
@@ -183,7 +185,7 @@ public struct ShiftStore: Sendable {
                     SELECT s.site_id, e.team_id, s.employee_id FROM shifts s JOIN employees e ON e.org_id = s.org_id AND e.id = s.employee_id
                     WHERE s.org_id = \(organizationID) AND s.id = \(previous) FOR UPDATE OF s
                     """, logger: database.logger
-                ).decode((UUID, UUID?, UUID).self).collect()
+                ).rows((UUID, UUID?, UUID).self)
                 guard let row = old.first else { throw DomainError.notFound("shift") }
                 guard scope.allows(siteID: row.0, teamID: row.1, employeeID: row.2) else {
                     throw DomainError(.forbidden, "this shift is outside your sites and teams")

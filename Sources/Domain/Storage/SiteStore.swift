@@ -51,7 +51,7 @@ public struct SiteStore: Sendable {
                   AND (\(page.after?.key)::text IS NULL OR (name, id) > (\(page.after?.key), \(page.after?.id)))
                 ORDER BY name, id LIMIT \(page.limit + 1)
                 """, logger: database.logger
-            ).decode((UUID, String, String).self).collect().map { Site(id: $0.0, name: $0.1, address: $0.2) }
+            ).rows((UUID, String, String).self).map { Site(id: $0.0, name: $0.1, address: $0.2) }
         }
         return page.page(rows, key: \.name, id: \.id)
     }
@@ -108,7 +108,7 @@ public struct SiteStore: Sendable {
                   AND (\(page.after?.key)::text IS NULL OR (name, id) > (\(page.after?.key), \(page.after?.id)))
                 ORDER BY name, id LIMIT \(page.limit + 1)
                 """, logger: database.logger
-            ).decode((UUID, String, UUID?).self).collect().map { Team(id: $0.0, name: $0.1, siteID: $0.2) }
+            ).rows((UUID, String, UUID?).self).map { Team(id: $0.0, name: $0.1, siteID: $0.2) }
         }
         return page.page(rows, key: \.name, id: \.id)
     }

@@ -61,7 +61,7 @@ public struct LoadDataset: Sendable, Codable {
                 WHERE e.org_id = \(org) AND e.active GROUP BY e.team_id, t.site_id
                 ORDER BY abs(count(*) - \(teamSize)), e.team_id LIMIT 1
                 """, logger: database.logger
-            ).decode((UUID, UUID, Int).self).collect()
+            ).rows((UUID, UUID, Int).self)
             guard let team = teams.first else { throw DomainError(.notFound, "the organisation has no team with employees") }
             let slots = try await c.query(
                 """
@@ -69,7 +69,7 @@ public struct LoadDataset: Sendable, Codable {
                        (SELECT m.id FROM missions m WHERE m.org_id = e.org_id AND m.site_id = e.site_id ORDER BY m.id LIMIT 1)
                 FROM employees e WHERE e.org_id = \(org) AND e.active AND e.site_id IS NOT NULL ORDER BY e.id
                 """, logger: database.logger
-            ).decode((UUID, UUID, UUID?).self).collect().compactMap { row in
+            ).rows((UUID, UUID, UUID?).self).compactMap { row in
                 row.2.map { Slot(employeeID: row.0, siteID: row.1, missionID: $0) }
             }
             let shifts = try await c.query("SELECT count(*)::bigint FROM shifts WHERE org_id = \(org)", logger: database.logger)

@@ -67,7 +67,7 @@ public struct StatusStore: Sendable {
                 WHERE state <> 'resolved' OR resolved_at > now() - make_interval(days => \(days)::integer)
                 ORDER BY created_at DESC LIMIT 100
                 """, logger: database.logger
-            ).decode((UUID, String, String, String, String, String?, Date, Date, Date?, String).self).collect().compactMap(Self.make)
+            ).rows((UUID, String, String, String, String, String?, Date, Date, Date?, String).self).compactMap(Self.make)
         }
     }
 
@@ -96,7 +96,7 @@ public struct StatusStore: Sendable {
                 SELECT component, day::text, checks, operational FROM status_samples
                 WHERE day >= \(from)::date AND day <= \(today.description)::date ORDER BY day
                 """, logger: database.logger
-            ).decode((String, String, Int, Int).self).collect()
+            ).rows((String, String, Int, Int).self)
         }
         var result: [StatusComponent: [(LocalDate, Double)]] = [:]
         for row in rows {

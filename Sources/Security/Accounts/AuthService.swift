@@ -76,7 +76,7 @@ public struct AuthService: Sendable {
             try await c.query(
                 "SELECT id, org_id, password_hash, role, failed_logins, locked_until FROM users WHERE lower(email) = \(email)",
                 logger: logger
-            ).decode((UUID, UUID, String, String, Int, Date?).self).collect()
+            ).rows((UUID, UUID, String, String, Int, Date?).self)
         }
         guard let user = rows.first, email.count <= 320, password.utf8.count <= 1024 else {
             _ = try await hasher.verify(password.count <= 72 ? password : String(password.prefix(72)), hash: Self.decoyHash)
@@ -140,7 +140,7 @@ public struct AuthService: Sendable {
     func signIn(sso identity: (email: String, subject: String), organization: Organization, role: Role, address: String) async throws -> TokenPair {
         let existing = try await database.withConnection { c in
             try await c.query("SELECT id, org_id FROM users WHERE lower(email) = \(identity.email)", logger: logger)
-                .decode((UUID, UUID).self).collect()
+                .rows((UUID, UUID).self)
         }
         // An email is one account across the platform: a provider of one organisation never reaches,
         // nor is refused by a server error over, an account of another.
@@ -201,7 +201,7 @@ public struct AuthService: Sendable {
         }
         guard !spent.isEmpty else { throw SecurityError(.unauthorized, "the sign-in challenge is spent") }
         let user = try await database.withConnection { c in
-            try await c.query("SELECT org_id, role, email FROM users WHERE id = \(userID)", logger: logger).decode((UUID, String, String).self).collect()
+            try await c.query("SELECT org_id, role, email FROM users WHERE id = \(userID)", logger: logger).rows((UUID, String, String).self)
         }
         guard let account = user.first else { throw SecurityError(.unauthorized, "unknown account") }
         let pair = try await openSession(userID: userID, organizationID: account.0, role: account.1)
@@ -220,7 +220,7 @@ public struct AuthService: Sendable {
                 FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id JOIN users u ON u.id = s.user_id
                 WHERE r.token_hash = \(hash) FOR UPDATE OF r
                 """, logger: logger
-            ).decode((UUID, Date, Date?, Date?, UUID, UUID, String).self).collect()
+            ).rows((UUID, Date, Date?, Date?, UUID, UUID, String).self)
             guard let row = rows.first, row.3 == nil, row.1 > Date() else {
                 throw SecurityError(.unauthorized, "invalid, expired or revoked refresh token")
             }
@@ -276,7 +276,7 @@ public struct AuthService: Sendable {
                 FROM sessions s JOIN users u ON u.id = s.user_id AND u.org_id = s.org_id
                 WHERE s.id = \(claims.sessionID) AND s.revoked_at IS NULL AND u.id = \(claims.userID) AND u.org_id = \(claims.organizationID)
                 """, logger: logger
-            ).decode((String, UUID?, [UUID], [UUID], String, String?).self).collect()
+            ).rows((String, UUID?, [UUID], [UUID], String, String?).self)
         }
         guard let row = rows.first, let role = Role(rawValue: row.0) else { throw SecurityError(.unauthorized, "session revoked or unknown") }
         let principal = Principal(

@@ -61,7 +61,7 @@ public struct TwoFactorService: Sendable {
                 SELECT email, org_id, totp_secret, totp_pending_secret, totp_last_step, totp_failures, totp_locked_until
                 FROM users WHERE id = \(userID)
                 """, logger: logger
-            ).decode((String, UUID, ByteBuffer?, ByteBuffer?, Int64, Int, Date?).self).collect()
+            ).rows((String, UUID, ByteBuffer?, ByteBuffer?, Int64, Int, Date?).self)
         }
         guard let row = rows.first else { throw DomainError.notFound("user") }
         return (row.0, row.1, try row.2.map { try open(Array($0.readableBytesView)) }, try row.3.map { try open(Array($0.readableBytesView)) }, row.4, row.5, row.6)
@@ -268,7 +268,7 @@ public struct TwoFactorService: Sendable {
             try await c.query(
                 "SELECT kind, message, created_at FROM user_notifications WHERE user_id = \(userID) AND read_at IS NULL ORDER BY created_at DESC LIMIT 50",
                 logger: logger
-            ).decode((String, String, Date).self).collect().map { Notification(kind: $0.0, message: $0.1, createdAt: $0.2) }
+            ).rows((String, String, Date).self).map { Notification(kind: $0.0, message: $0.1, createdAt: $0.2) }
         }
     }
 }
