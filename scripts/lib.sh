@@ -2,7 +2,7 @@
 
 # Debian packages the build and the real peers need.
 CREWPLAN_APT_PACKAGES=(
-  git pkg-config libhiredis-dev libxml2-dev libpq-dev
+  git pkg-config libhiredis-dev libxml2-dev zlib1g-dev libpq-dev
   postgresql postgresql-client redis-server
 )
 

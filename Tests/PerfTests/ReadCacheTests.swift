@@ -2,6 +2,7 @@ import CrewplanTestSupport
 import Domain
 import Foundation
 import NIOConcurrencyHelpers
+import NIOCore
 import Perf
 import Testing
 
@@ -129,6 +130,51 @@ import Glibc
     /// Entries kept in the process save Redis from sending their bytes again, and are served only
     /// while Redis names them current: another instance's write, an expiry and the byte budget all
     /// end them. A private Redis, so its byte counters are this test's own.
+    /// Clients that accept gzip get a kept entry compressed, made on their first read and shared by
+    /// the reads after it; a changed entry gets its own. Misses, small answers and caches that keep
+    /// nothing in the process answer as computed.
+    @Test func keptEntriesAreCompressedOnceForClientsThatAcceptGzip() async throws {
+        let cache = try await Self.cache()
+        let org = UUID()
+        let version = NIOLockedValueBox(1)
+        let padding = String(repeating: "ab", count: 5_000)
+        let compute: @Sendable () async throws -> Data = { Data("{\"v\":\(version.withLockedValue { $0 }),\"pad\":\"\(padding)\"}".utf8) }
+        func read(_ cache: ReadCache, key: String = "k", gzip: Bool = true, _ compute: @escaping @Sendable () async throws -> Data) async throws -> CachedBody {
+            try await cache.fetchRepresentation(.employees, organizationID: org, key: key, acceptsGzip: gzip, compute: compute)
+        }
+        func address(_ body: CachedBody) -> UnsafeRawPointer? { body.bytes.withUnsafeReadableBytes { UnsafeRawPointer($0.baseAddress) } }
+
+        #expect(try await read(cache, compute).contentEncoding == nil, "a miss goes out as computed")
+        let first = try await read(cache, compute)
+        #expect(first.contentEncoding == .gzip)
+        #expect(first.bytes.readableBytes < 1_000)
+        let expected = try await compute()
+        #expect(try await GzipTests.gunzip(first.bytes) == expected)
+        let second = try await read(cache, compute)
+        #expect(second.contentEncoding == .gzip)
+        #expect(address(second) == address(first), "the compressed bytes are shared, not made again")
+        let plain = try await read(cache, gzip: false, compute)
+        #expect(plain.contentEncoding == nil && Data(plain.bytes.readableBytesView) == expected)
+
+        version.withLockedValue { $0 = 2 }
+        await cache.organizationDidChange(org)
+        _ = try await read(cache, compute)
+        let changed = try await read(cache, compute)
+        let expectedNow = try await compute()
+        #expect(try await GzipTests.gunzip(changed.bytes) == expectedNow)
+
+        let small: @Sendable () async throws -> Data = { Data("{\"v\":1}".utf8) }
+        _ = try await read(cache, key: "small", small)
+        #expect(try await read(cache, key: "small", small).contentEncoding == nil)
+
+        let keepsNothing = ReadCache(
+            redis: TestEnvironment.redisConfiguration, configuration: CacheConfiguration(namespace: "crewplan:test:\(UUID().uuidString.prefix(8))", localBytes: 0),
+            logger: TestEnvironment.logger)
+        _ = try await read(keepsNothing, compute)
+        let fromRedis = try await read(keepsNothing, compute)
+        #expect(fromRedis.contentEncoding == nil && keepsNothing.statistics.count(.employees, .hit) == 1)
+    }
+
     @Test func entriesKeptInTheProcessAreServedOnlyWhileRedisNamesThemCurrent() async throws {
         let redis = try await PrivateRedis.start()
         defer { redis.stop() }

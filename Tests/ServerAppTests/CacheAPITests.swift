@@ -54,6 +54,36 @@ import Testing
         }
     }
 
+    /// A client that accepts gzip gets cached answers compressed (decoded by Python's gzip module to
+    /// the very bytes a client without it gets); every cached answer says it varies by Accept-Encoding.
+    @Test func cachedAnswersGoOutInGzipToClientsThatAcceptIt() async throws {
+        let tenant = try await TenantFixture.make(try await TestEnvironment.database())
+        try await API.withApp { client in
+            let token = try await API.login(client, tenant.adminEmail, tenant.password)
+            var gzip = API.headers(token, json: false)
+            gzip[.acceptEncoding] = "br;q=1.0, gzip;q=0.8"
+            let week = "/api/v1/planning/week?start=2026-11-23&site=\(tenant.site.id.uuidString)"
+            let miss = try await client.execute(uri: week, method: .get, headers: gzip)
+            #expect(miss.status == .ok && miss.headers[.contentEncoding] == nil, "the answer just computed goes out as it is")
+            let hit = try await client.execute(uri: week, method: .get, headers: gzip)
+            #expect(hit.status == .ok)
+            #expect(hit.headers[.contentEncoding] == "gzip")
+            #expect(hit.headers[.vary] == "Accept-Encoding")
+            let plain = try await client.execute(uri: week, method: .get, headers: API.headers(token, json: false))
+            #expect(plain.headers[.contentEncoding] == nil && plain.headers[.vary] == "Accept-Encoding")
+            #expect(plain.body.readableBytes >= Gzip.minimumBytes)
+            #expect(hit.body.readableBytes < plain.body.readableBytes)
+            let decoded = try await Subprocess.run(
+                tool: "python3", ["-c", "import gzip, sys; sys.stdout.buffer.write(gzip.decompress(sys.stdin.buffer.read()))"],
+                input: Data(hit.body.readableBytesView))
+            #expect(decoded.output == String(buffer: plain.body))
+
+            var refused = API.headers(token, json: false)
+            refused[.acceptEncoding] = "gzip;q=0, *"
+            #expect(try await client.execute(uri: week, method: .get, headers: refused).headers[.contentEncoding] == nil)
+        }
+    }
+
     @Test func callersWithDifferentRightsNeverShareAnEntry() async throws {
         let tenant = try await TenantFixture.make(try await TestEnvironment.database())
         try await API.withApp { client in

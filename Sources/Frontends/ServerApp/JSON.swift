@@ -33,20 +33,32 @@ enum JSON {
     }
 
     /// The JSON answer of `compute`, through the read cache: `key` holds what the answer depends on
-    /// besides the organisation's data (filters, page, the caller's scope).
+    /// besides the organisation's data (filters, page, the caller's scope). Sent in gzip when the
+    /// request accepts it and the cache has it (see ``ReadCache/fetchRepresentation(_:organizationID:key:acceptsGzip:compute:)``).
     static func cachedResponse<Value: Encodable & SendableMetatype>(
-        _ cache: ReadCache, _ kind: CacheKind, organizationID: UUID, key: String,
+        _ cache: ReadCache, _ kind: CacheKind, organizationID: UUID, key: String, for request: Request,
         _ compute: @escaping @Sendable () async throws -> Value
     ) async throws -> Response {
-        response(body: try await cache.fetchBody(kind, organizationID: organizationID, key: key) { try encoder.encode(try await compute()) })
+        response(cached: try await cache.fetchRepresentation(
+            kind, organizationID: organizationID, key: key, acceptsGzip: Gzip.isAccepted(by: request.headers[.acceptEncoding])
+        ) { try encoder.encode(try await compute()) })
     }
 
-    /// ``cachedResponse(_:_:organizationID:key:_:)`` for the large answers written directly (see `JSONWriter`).
+    /// ``cachedResponse(_:_:organizationID:key:for:_:)`` for the large answers written directly (see `JSONWriter`).
     static func cachedResponse<Value: JSONWritable & SendableMetatype>(
-        _ cache: ReadCache, _ kind: CacheKind, organizationID: UUID, key: String,
+        _ cache: ReadCache, _ kind: CacheKind, organizationID: UUID, key: String, for request: Request,
         _ compute: @escaping @Sendable () async throws -> Value
     ) async throws -> Response {
-        response(body: try await cache.fetchBody(kind, organizationID: organizationID, key: key) { Data(try await compute().jsonBytes(capacity: 64 * 1024)) })
+        response(cached: try await cache.fetchRepresentation(
+            kind, organizationID: organizationID, key: key, acceptsGzip: Gzip.isAccepted(by: request.headers[.acceptEncoding])
+        ) { Data(try await compute().jsonBytes(capacity: 64 * 1024)) })
+    }
+
+    /// A cached answer: its representation depends on Accept-Encoding, which `Vary` tells caches.
+    static func response(cached body: CachedBody) -> Response {
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .vary: "Accept-Encoding"]
+        if let encoding = body.contentEncoding { headers[.contentEncoding] = encoding.rawValue }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: body.bytes))
     }
 
     /// A response from already-encoded JSON (the read cache stores encoded answers).

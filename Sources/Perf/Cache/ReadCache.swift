@@ -46,7 +46,10 @@ public final class ReadCache: ChangeObserver, Sendable {
         struct Entry {
             var entryKey: String
             var body: ByteBuffer
+            /// `body` in gzip, made on the first read that accepts it.
+            var gzip: ByteBuffer?
             var serial: Int
+            var size: Int { body.readableBytes + (gzip?.readableBytes ?? 0) }
         }
         var entries: [String: Entry] = [:]
         var order: [(key: String, serial: Int)] = []
@@ -57,7 +60,7 @@ public final class ReadCache: ChangeObserver, Sendable {
         mutating func keep(_ key: String, entryKey: String, body: ByteBuffer, budget: Int) {
             guard body.readableBytes <= budget / 4 else { return }
             serial += 1
-            if let old = entries[key] { bytes -= old.body.readableBytes }
+            if let old = entries[key] { bytes -= old.size }
             entries[key] = Entry(entryKey: entryKey, body: body, serial: serial)
             bytes += body.readableBytes
             order.append((key, serial))
@@ -65,7 +68,7 @@ public final class ReadCache: ChangeObserver, Sendable {
                 let (oldest, kept) = order[head]
                 head += 1
                 if let entry = entries[oldest], entry.serial == kept {
-                    bytes -= entry.body.readableBytes
+                    bytes -= entry.size
                     entries[oldest] = nil
                 }
             }
@@ -73,6 +76,13 @@ public final class ReadCache: ChangeObserver, Sendable {
                 order.removeFirst(head)
                 head = 0
             }
+        }
+
+        /// Attaches the gzip form to the entry under `key` if it still holds `entryKey`.
+        mutating func attach(gzip: ByteBuffer, to key: String, entryKey: String) {
+            guard entries[key]?.entryKey == entryKey, entries[key]?.gzip == nil else { return }
+            entries[key]!.gzip = gzip
+            bytes += gzip.readableBytes
         }
     }
 
@@ -120,12 +130,22 @@ public final class ReadCache: ChangeObserver, Sendable {
     public func fetchBody(
         _ kind: CacheKind, organizationID: UUID, key: String, compute: @escaping @Sendable () async throws -> Data
     ) async throws -> ByteBuffer {
-        guard let redis else { return ByteBuffer(bytes: try await compute()) }
+        try await fetchRepresentation(kind, organizationID: organizationID, key: key, acceptsGzip: false, compute: compute).bytes
+    }
+
+    /// ``fetchBody(_:organizationID:key:compute:)`` in gzip when the client accepts it and the entry is
+    /// kept in the process: compressed on its first such read, then served as it is until the entry
+    /// changes. Misses, and entries not kept, are served as computed.
+    public func fetchRepresentation(
+        _ kind: CacheKind, organizationID: UUID, key: String, acceptsGzip: Bool,
+        compute: @escaping @Sendable () async throws -> Data
+    ) async throws -> CachedBody {
+        guard let redis else { return CachedBody(bytes: ByteBuffer(bytes: try await compute())) }
         let kindMetrics = metrics[kind]!
         guard await usable(organizationID) else {
             kindMetrics.bypasses.increment()
             statistics.record(kind, .bypass)
-            return ByteBuffer(bytes: try await compute())
+            return CachedBody(bytes: ByteBuffer(bytes: try await compute()))
         }
         let clock = ContinuousClock()
         let started = clock.now
@@ -145,13 +165,13 @@ public final class ReadCache: ChangeObserver, Sendable {
                 throw DomainError(.unavailable, "redis: unexpected reply to the lookup script")
             }
             entryKey = resolved
-            var found: ByteBuffer?
+            var found: CachedBody?
             if case .integer(1) = parts[1], let kept, kept.entryKey == resolved {
-                found = kept.body
+                found = acceptsGzip ? gzipped(kept.body, known: kept.gzip, localKey: localKey, entryKey: resolved) : CachedBody(bytes: kept.body)
             } else if case .string(let cached) = parts[1] {
                 let body = ByteBuffer(string: cached)
                 keep(localKey, entryKey: resolved, body: body)
-                found = body
+                found = acceptsGzip ? gzipped(body, known: nil, localKey: localKey, entryKey: resolved) : CachedBody(bytes: body)
             }
             if let found {
                 kindMetrics.latency.recordInterval(since: started, clock: clock)
@@ -161,13 +181,13 @@ public final class ReadCache: ChangeObserver, Sendable {
             }
         } catch {
             failed(kind, error)
-            return ByteBuffer(bytes: try await compute())
+            return CachedBody(bytes: ByteBuffer(bytes: try await compute()))
         }
         kindMetrics.latency.recordInterval(since: started, clock: clock)
         kindMetrics.misses.increment()
         statistics.record(kind, .miss)
         let ttl = configuration.timeToLive(for: kind)
-        return try await computeOnce(entryKey) { [self] in
+        return CachedBody(bytes: try await computeOnce(entryKey) { [self] in
             let data = try await compute()
             let body = ByteBuffer(bytes: data)
             do {
@@ -178,7 +198,18 @@ public final class ReadCache: ChangeObserver, Sendable {
                 failed(kind, error)
             }
             return body
+        })
+    }
+
+    /// The gzip form of a kept entry's `body`: the one made earlier, or made now and attached to the
+    /// entry. Small bodies, entries not kept and compression failures are served as they are.
+    private func gzipped(_ body: ByteBuffer, known: ByteBuffer?, localKey: String, entryKey: String) -> CachedBody {
+        if let known { return CachedBody(bytes: known, contentEncoding: .gzip) }
+        guard configuration.localBytes > 0, body.readableBytes >= Gzip.minimumBytes, let gzip = try? Gzip.compress(body) else {
+            return CachedBody(bytes: body)
         }
+        state.withLockedValue { $0.local.attach(gzip: gzip, to: localKey, entryKey: entryKey) }
+        return CachedBody(bytes: gzip, contentEncoding: .gzip)
     }
 
     private func keep(_ localKey: String, entryKey: String, body: ByteBuffer) {

@@ -24,7 +24,7 @@ enum PlanningRoutes {
                 from: try request.queryInstant("from"), to: try request.queryInstant("to"), status: status)
             let page = try request.pageRequest()
             let shifts = services.shifts
-            return try await JSON.cachedResponse(services.cache, .shifts, organizationID: p.organizationID, key: "\(request.canonicalQuery)|\(scope.cacheKey)") {
+            return try await JSON.cachedResponse(services.cache, .shifts, organizationID: p.organizationID, key: "\(request.canonicalQuery)|\(scope.cacheKey)", for: request) {
                 try await shifts.list(organizationID: p.organizationID, filter: filter, scope: scope, page: page)
             }
         }
@@ -62,16 +62,16 @@ enum PlanningRoutes {
             let (site, team, employee) = (try request.queryID("site"), try request.queryID("team"), try request.queryID("employee"))
             let planning = services.planning
             let key = "w=\(start.mondayOfWeek)&site=\(site?.uuidString ?? "")&team=\(team?.uuidString ?? "")&employee=\(employee?.uuidString ?? "")|\(scope.cacheKey)"
-            return try await JSON.cachedResponse(services.cache, .planningWeek, organizationID: p.organizationID, key: key) {
+            return try await JSON.cachedResponse(services.cache, .planningWeek, organizationID: p.organizationID, key: key, for: request) {
                 try await planning.week(organizationID: p.organizationID, containing: start, siteID: site, teamID: team, employeeID: employee, scope: scope)
             }
         }
-        api.get("missions/:id/staffing") { _, context in
+        api.get("missions/:id/staffing") { request, context in
             let p = try context.requirePrincipal()
             try ResourceRoutes.requireOrganization(access.scope(for: p, .init(.planning, .read)))
             let missionID = try context.id()
             let planning = services.planning
-            return try await JSON.cachedResponse(services.cache, .staffing, organizationID: p.organizationID, key: missionID.uuidString) {
+            return try await JSON.cachedResponse(services.cache, .staffing, organizationID: p.organizationID, key: missionID.uuidString, for: request) {
                 try await planning.staffing(organizationID: p.organizationID, missionID: missionID)
             }
         }

@@ -79,7 +79,7 @@ enum ResourceRoutes {
                 siteID: try request.queryID("site_id"), teamID: try request.queryID("team_id"), active: try request.queryBool("active"), query: request.query("q"))
             let page = try request.pageRequest()
             let employees = services.employees
-            return try await JSON.cachedResponse(services.cache, .employees, organizationID: p.organizationID, key: "\(request.canonicalQuery)|\(scope.cacheKey)") {
+            return try await JSON.cachedResponse(services.cache, .employees, organizationID: p.organizationID, key: "\(request.canonicalQuery)|\(scope.cacheKey)", for: request) {
                 try await employees.list(organizationID: p.organizationID, filter: filter, scope: scope, page: page)
             }
         }
