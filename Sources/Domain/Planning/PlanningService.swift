@@ -151,11 +151,12 @@ public struct PlanningService: Sendable {
         organizationID: UUID, containing date: LocalDate, siteID: UUID? = nil, teamID: UUID? = nil, employeeID: UUID? = nil,
         scope: AccessScope = .organization
     ) async throws -> PlanningWeek {
-        let org = try await OrganizationStore(database: database).get(id: organizationID)
         let monday = date.mondayOfWeek
         let own: UUID? = if case .employee(let e) = scope { e ?? UUID() } else { nil }
         let store = ShiftStore(database: database)
-        let (employees, shifts, missions) = try await database.withConnection { c in
+        // One connection for the four reads: a pool checkout each would cost more than some of them.
+        let (org, employees, shifts, missions) = try await database.withConnection { c in
+            let org = try await OrganizationStore(database: database).get(id: organizationID, on: c)
             let employees = try await c.query(
                 """
                 SELECT id, name, email, team_id, site_id, weekly_contract_minutes, hourly_cost_cents, active
@@ -177,7 +178,7 @@ public struct PlanningService: Sendable {
                 "SELECT \(unescaped: MissionStore.columns) FROM missions WHERE org_id = \(organizationID) AND id = ANY(\(missionIDs))",
                 logger: database.logger
             ).rows((UUID, String, String, UUID?, String, String, Int, Int).self).map(MissionStore.make)
-            return (employees, shifts, missions)
+            return (org, employees, shifts, missions)
         }
         return PlanningWeek.assemble(
             weekStart: monday, organization: org, employees: employees, shifts: shifts,

@@ -51,6 +51,14 @@ public struct OrganizationStore: Sendable {
         try await one("SELECT id, slug, name, time_zone, locale, rules::text FROM organizations WHERE slug = \(slug)")
     }
 
+    /// The organisation read on a connection already held (a read that needs it with other rows).
+    func get(id: UUID, on connection: PostgresConnection) async throws -> Organization {
+        guard let org = try await one("SELECT id, slug, name, time_zone, locale, rules::text FROM organizations WHERE id = \(id)", on: connection) else {
+            throw DomainError.notFound("organization")
+        }
+        return org
+    }
+
     public func get(id: UUID) async throws -> Organization {
         guard let org = try await find(id: id) else { throw DomainError.notFound("organization") }
         return org
@@ -67,12 +75,14 @@ public struct OrganizationStore: Sendable {
     }
 
     private func one(_ query: PostgresQuery) async throws -> Organization? {
-        try await database.withConnection { connection in
-            let rows = try await connection.query(query, logger: database.logger).rows((UUID, String, String, String, String, String).self)
-            return rows.first.map { id, slug, name, zone, locale, rules in
-                let decoded = (try? JSONDecoder().decode(PlanningRules.self, from: Data(rules.utf8))) ?? .default
-                return Organization(id: id, slug: slug, name: name, timeZone: zone, locale: locale, rules: decoded)
-            }
+        try await database.withConnection { connection in try await one(query, on: connection) }
+    }
+
+    private func one(_ query: PostgresQuery, on connection: PostgresConnection) async throws -> Organization? {
+        let rows = try await connection.query(query, logger: database.logger).rows((UUID, String, String, String, String, String).self)
+        return rows.first.map { id, slug, name, zone, locale, rules in
+            let decoded = (try? JSONDecoder().decode(PlanningRules.self, from: Data(rules.utf8))) ?? .default
+            return Organization(id: id, slug: slug, name: name, timeZone: zone, locale: locale, rules: decoded)
         }
     }
 }
