@@ -94,7 +94,7 @@ public struct PlanningWeek: Sendable, Codable {
                 }
             }
             let week = cells.reduce(0) { $0 + $1.workedMinutes }
-            let violations = engine.evaluate(own, context: .init(employee: employee, missions: missions), weeks: [monday])
+            let violations = engine.evaluate(own, context: .init(employee: employee, missions: missions), weeks: [monday], days: zoneDays)
             return Row(
                 employee: employee, days: cells, weekMinutes: week, contractMinutes: employee.weeklyContractMinutes,
                 deltaMinutes: week - employee.weeklyContractMinutes, overtime: Overtime(workedMinutes: week, rules: organization.rules),

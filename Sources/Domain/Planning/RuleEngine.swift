@@ -25,10 +25,13 @@ public struct RuleEngine: Sendable {
     }
 
     /// All violations among `shifts` (one employee's), restricted to shifts starting in `weeks` when given.
-    public func evaluate(_ shifts: [Shift], context: Context, weeks: Set<LocalDate>? = nil) -> [RuleViolation] {
+    /// `days`, for the engine's zone, spares the zone lookups when many employees' shifts of the same
+    /// period are evaluated (a planning week makes one for all its rows).
+    public func evaluate(_ shifts: [Shift], context: Context, weeks: Set<LocalDate>? = nil, days: ZoneDays? = nil) -> [RuleViolation] {
         let live = shifts.filter { $0.status != .cancelled }.sorted { ($0.start, $0.end) < ($1.start, $1.end) }
-        let zoneDays = ZoneDays(timeZone, from: live.first?.start ?? Date())
-        let dayOf: (Shift) -> LocalDate = { zoneDays.date(of: $0.start) }
+        let zoneDays = days?.timeZone == timeZone ? days : nil
+        let localDate: (Date) -> LocalDate = { instant in zoneDays?.date(of: instant) ?? LocalDate(instant: instant, timeZone: timeZone) }
+        let dayOf: (Shift) -> LocalDate = { localDate($0.start) }
         let inScope: (Shift) -> Bool = { shift in weeks.map { $0.contains(dayOf(shift).mondayOfWeek) } ?? true }
         let employee = context.employee
         var out: [RuleViolation] = []
@@ -53,7 +56,7 @@ public struct RuleEngine: Sendable {
         for shift in live where inScope(shift) {
             guard let mission = context.missions[shift.missionID] else { continue }
             let first = dayOf(shift)
-            let last = zoneDays.date(of: shift.end.addingTimeInterval(-1))
+            let last = localDate(shift.end.addingTimeInterval(-1))
             if first < mission.startDate || last > mission.endDate {
                 add(
                     .missionDates, [shift.id], first, [:],

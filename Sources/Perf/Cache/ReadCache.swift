@@ -64,6 +64,22 @@ public final class ReadCache: ChangeObserver, Sendable {
             entries[key] = Entry(entryKey: entryKey, body: body, serial: serial)
             bytes += body.readableBytes
             order.append((key, serial))
+            evict(budget: budget)
+        }
+
+        /// Whether the entry under `key` is the one stored as `entryKey`.
+        func holds(_ key: String, entryKey: String) -> Bool { entries[key]?.entryKey == entryKey }
+
+        /// Attaches the gzip form to the entry under `key` if it still holds `entryKey`.
+        mutating func attach(gzip: ByteBuffer, to key: String, entryKey: String, budget: Int) {
+            guard holds(key, entryKey: entryKey), entries[key]?.gzip == nil else { return }
+            entries[key]!.gzip = gzip
+            bytes += gzip.readableBytes
+            evict(budget: budget)
+        }
+
+        /// Drops the oldest entries until the bytes fit `budget`.
+        private mutating func evict(budget: Int) {
             while bytes > budget, head < order.count {
                 let (oldest, kept) = order[head]
                 head += 1
@@ -76,13 +92,6 @@ public final class ReadCache: ChangeObserver, Sendable {
                 order.removeFirst(head)
                 head = 0
             }
-        }
-
-        /// Attaches the gzip form to the entry under `key` if it still holds `entryKey`.
-        mutating func attach(gzip: ByteBuffer, to key: String, entryKey: String) {
-            guard entries[key]?.entryKey == entryKey, entries[key]?.gzip == nil else { return }
-            entries[key]!.gzip = gzip
-            bytes += gzip.readableBytes
         }
     }
 
@@ -202,13 +211,14 @@ public final class ReadCache: ChangeObserver, Sendable {
     }
 
     /// The gzip form of a kept entry's `body`: the one made earlier, or made now and attached to the
-    /// entry. Small bodies, entries not kept and compression failures are served as they are.
+    /// entry. Small bodies, entries not kept (compressing them would be paid on every read) and
+    /// compression failures are served as they are.
     private func gzipped(_ body: ByteBuffer, known: ByteBuffer?, localKey: String, entryKey: String) -> CachedBody {
         if let known { return CachedBody(bytes: known, contentEncoding: .gzip) }
-        guard configuration.localBytes > 0, body.readableBytes >= Gzip.minimumBytes, let gzip = try? Gzip.compress(body) else {
-            return CachedBody(bytes: body)
-        }
-        state.withLockedValue { $0.local.attach(gzip: gzip, to: localKey, entryKey: entryKey) }
+        guard body.readableBytes >= Gzip.minimumBytes, state.withLockedValue({ $0.local.holds(localKey, entryKey: entryKey) }),
+            let gzip = try? Gzip.compress(body)
+        else { return CachedBody(bytes: body) }
+        state.withLockedValue { $0.local.attach(gzip: gzip, to: localKey, entryKey: entryKey, budget: configuration.localBytes) }
         return CachedBody(bytes: gzip, contentEncoding: .gzip)
     }
 
