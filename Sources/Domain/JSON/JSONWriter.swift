@@ -95,23 +95,26 @@ public struct JSONWriter: Sendable {
 
     public mutating func bool(_ value: Bool) {
         separate()
-        bytes.append(contentsOf: value ? Self.trueBytes : Self.falseBytes)
+        literal(value ? "true" : "false")
     }
 
     public mutating func null() {
         separate()
-        bytes.append(contentsOf: Self.nullBytes)
+        literal("null")
     }
 
     /// As `UUID.uuidString` writes it (upper case), without `snprintf`.
     public mutating func uuid(_ id: UUID) {
         separate()
         bytes.append(UInt8(ascii: "\""))
-        let u = id.uuid
-        for (index, byte) in [u.0, u.1, u.2, u.3, u.4, u.5, u.6, u.7, u.8, u.9, u.10, u.11, u.12, u.13, u.14, u.15].enumerated() {
-            if index == 4 || index == 6 || index == 8 || index == 10 { bytes.append(UInt8(ascii: "-")) }
-            bytes.append(Self.upperHex[Int(byte >> 4)])
-            bytes.append(Self.upperHex[Int(byte & 0xF)])
+        // The 16 bytes read in place: an array of them was an allocation per identifier.
+        withUnsafeBytes(of: id.uuid) { raw in
+            for index in 0..<16 {
+                if index == 4 || index == 6 || index == 8 || index == 10 { bytes.append(UInt8(ascii: "-")) }
+                let byte = raw[index]
+                bytes.append(Self.upperHexDigit(byte >> 4))
+                bytes.append(Self.upperHexDigit(byte & 0xF))
+            }
         }
         bytes.append(UInt8(ascii: "\""))
     }
@@ -163,10 +166,16 @@ public struct JSONWriter: Sendable {
     public mutating func value(_ value: some JSONWritable) { value.write(to: &self) }
 
     static let hex: [UInt8] = Array("0123456789abcdef".utf8)
-    static let upperHex: [UInt8] = Array("0123456789ABCDEF".utf8)
-    static let trueBytes: [UInt8] = Array("true".utf8)
-    static let falseBytes: [UInt8] = Array("false".utf8)
-    static let nullBytes: [UInt8] = Array("null".utf8)
+
+    // Computed, not looked up in a global table: a static array costs a lazy-initialisation check on
+    // every access, and identifiers are written by the thousand.
+    @inline(__always) static func upperHexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "A") - 10 + nibble
+    }
+
+    @inline(__always) private mutating func literal(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
 }
 
 /// A type the ``JSONWriter`` writes directly, as its `Encodable` conformance would.
