@@ -81,8 +81,10 @@ public struct LocalServices: Sendable {
             if configuration.ephemeral { args += ["--save", "", "--appendonly", "no"] }
             let result = try await Subprocess.run(tool: "redis-server", args, hint: Self.installHint)
             guard result.status == 0 else { throw DomainError(.unavailable, "redis-server failed: \(result.output)\(result.error)") }
-            for _ in 0..<100 where !(await redisRunning()) { try await Task.sleep(for: .milliseconds(50)) }
-            guard await redisRunning() else { throw DomainError(.unavailable, "Redis did not answer on port \(configuration.redisPort)") }
+            // As long as pg_ctl waits for PostgreSQL: a machine busy with other work can take seconds.
+            let deadline = ContinuousClock.now.advanced(by: .seconds(30))
+            while !(await redisRunning()), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+            guard await redisRunning() else { throw DomainError(.unavailable, "Redis did not answer on port \(configuration.redisPort) within 30 s") }
             progress("Redis listening on 127.0.0.1:\(configuration.redisPort)")
         }
         return try await status()
@@ -134,7 +136,8 @@ public struct LocalServices: Sendable {
 
     private func redisRunning() async -> Bool {
         var config = RedisConfiguration(port: configuration.redisPort)
-        config.timeout = .milliseconds(300)
+        // A closed port is refused at once; the timeout only bounds a Redis that is up but slow.
+        config.timeout = .seconds(1)
         return (try? await RedisConnection(configuration: config).ping()) != nil
     }
 
