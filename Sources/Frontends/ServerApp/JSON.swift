@@ -63,11 +63,7 @@ enum JSON {
 
     /// A response from already-encoded JSON (the read cache stores encoded answers).
     static func response(encoded data: Data, status: HTTPResponse.Status = .ok) -> Response {
-        response(body: ByteBuffer(bytes: data), status: status)
-    }
-
-    static func response(body: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     /// Decodes a JSON body: 415 for another media type, 413 past the limit, 400 for malformed JSON,

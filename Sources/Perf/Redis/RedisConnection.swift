@@ -63,7 +63,7 @@ public final class RedisConnection: Sendable {
 
     private static func send(_ arguments: [String], on channel: any Channel, timeout: Duration) -> EventLoopFuture<Reply> {
         let promise = channel.eventLoop.makePromise(of: Reply.self)
-        let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(timeout.millisecondsValue * 1_000_000))) {
+        let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(timeout.nanosecondsValue)) {
             promise.fail(DomainError(.unavailable, "redis: no reply within \(Int(timeout.millisecondsValue)) ms"))
             // The reply may still come; dropping the connection keeps later replies from being misread.
             channel.close(promise: nil)
@@ -103,7 +103,7 @@ public final class RedisConnection: Sendable {
 
     private func connect() -> EventLoopFuture<any Channel> {
         let configuration = configuration
-        let timeout = TimeAmount.nanoseconds(Int64(configuration.timeout.millisecondsValue * 1_000_000))
+        let timeout = TimeAmount.nanoseconds(configuration.timeout.nanosecondsValue)
         let bootstrap = ClientBootstrap(group: eventLoopGroup)
             .connectTimeout(timeout)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)

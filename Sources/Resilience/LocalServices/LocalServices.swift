@@ -83,8 +83,12 @@ public struct LocalServices: Sendable {
             guard result.status == 0 else { throw DomainError(.unavailable, "redis-server failed: \(result.output)\(result.error)") }
             // As long as pg_ctl waits for PostgreSQL: a machine busy with other work can take seconds.
             let deadline = ContinuousClock.now.advanced(by: .seconds(30))
-            while !(await redisRunning()), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
-            guard await redisRunning() else { throw DomainError(.unavailable, "Redis did not answer on port \(configuration.redisPort) within 30 s") }
+            var running = await redisRunning()
+            while !running, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+                running = await redisRunning()
+            }
+            guard running else { throw DomainError(.unavailable, "Redis did not answer on port \(configuration.redisPort) within 30 s") }
             progress("Redis listening on 127.0.0.1:\(configuration.redisPort)")
         }
         return try await status()
