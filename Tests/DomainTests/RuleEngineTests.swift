@@ -200,4 +200,43 @@ import Testing
         let engine = RuleEngine(rules: .default, timeZone: paris)
         #expect(engine.evaluate(candidate: candidate, others: [a, b], context: .init(employee: employee, missions: [mission.id: mission])).isEmpty)
     }
+
+    @Test func onlyTheWeeksAskedAreJudgedAndEdgesAcrossThemCount() {
+        // Week of 2026-11-16: 6 x 9 h = 54 h (above 48 h), Friday then Sunday up to 22:00.
+        let first = (16...20).map { shift(at("2026-11-\($0)", 8), at("2026-11-\($0)", 17)) } + [shift(at("2026-11-22", 13), at("2026-11-22", 22))]
+        // Week of 2026-11-23: Monday 06:00 (8 h of rest after Sunday), two shifts the same day, a cancelled one.
+        let monday = shift(at("2026-11-23", 6), at("2026-11-23", 10))
+        let mondayLate = shift(at("2026-11-23", 14), at("2026-11-23", 18))
+        let cancelled = shift(at("2026-11-24", 8), at("2026-11-24", 20), status: .cancelled)
+        let tuesday = shift(at("2026-11-24", 9), at("2026-11-24", 21))
+        let all = (first + [tuesday, mondayLate, cancelled, monday]).shuffled()
+        let engine = RuleEngine(rules: .default, timeZone: paris)
+        let context = RuleEngine.Context(employee: employee, missions: [mission.id: mission])
+        let second = LocalDate("2026-11-23")!
+        let judged = engine.evaluate(all, context: context, weeks: [second])
+        let zoneDays = ZoneDays(paris, from: at("2026-11-16", 0))
+        #expect(engine.evaluate(all, context: context, weeks: [second], days: zoneDays) == judged)
+
+        // The rest breach ends in the week asked, so it counts; the first week's 54 h do not.
+        let rest = judged.first { $0.rule == .dailyRest }
+        #expect(rest?.shiftIDs == [first.last!.id, monday.id])
+        #expect(rest?.date == second)
+        #expect(rest?.figures["rest_minutes"] == 8 * 60)
+        #expect(!judged.contains { $0.rule == .weeklyMax })
+        // Tuesday: 12 h worked (the cancelled shift is ignored).
+        let daily = judged.filter { $0.rule == .dailyMax }
+        #expect(daily.map(\.shiftIDs) == [[tuesday.id]])
+        #expect(daily.first?.figures["worked_minutes"] == 12 * 60)
+        #expect(!judged.contains { $0.rule == .overlap })
+
+        // Judged over both weeks: the first week's maximum and overtime, with its shifts in time order.
+        let both = engine.evaluate(all, context: context)
+        let weekly = both.filter { $0.rule == .weeklyMax }
+        #expect(weekly.map(\.date) == [LocalDate("2026-11-16")!])
+        #expect(weekly.first?.shiftIDs == first.map(\.id))
+        #expect(weekly.first?.figures["worked_minutes"] == 54 * 60)
+        let contract = both.filter { $0.rule == .contractHours }.map(\.date)
+        #expect(contract == [LocalDate("2026-11-16")!])
+        #expect(both.map(\.rule) == both.map(\.rule).sorted())
+    }
 }

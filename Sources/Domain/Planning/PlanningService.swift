@@ -84,7 +84,7 @@ public struct PlanningWeek: Sendable, Codable {
         let rows = employees.map { employee -> Row in
             let own = byEmployee[employee.id] ?? []
             var cells = days.map { Cell(date: $0, shifts: [], workedMinutes: 0) }
-            for shift in own where shift.status != .cancelled || true {
+            for shift in own {
                 let index = monday.days(to: zoneDays.date(of: shift.start))
                 guard (0..<7).contains(index) else { continue }
                 cells[index].shifts.append(shift)

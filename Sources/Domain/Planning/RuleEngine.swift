@@ -31,8 +31,6 @@ public struct RuleEngine: Sendable {
         let live = shifts.filter { $0.status != .cancelled }.sorted { ($0.start, $0.end) < ($1.start, $1.end) }
         let zoneDays = days?.timeZone == timeZone ? days : nil
         let localDate: (Date) -> LocalDate = { instant in zoneDays?.date(of: instant) ?? LocalDate(instant: instant, timeZone: timeZone) }
-        let dayOf: (Shift) -> LocalDate = { localDate($0.start) }
-        let inScope: (Shift) -> Bool = { shift in weeks.map { $0.contains(dayOf(shift).mondayOfWeek) } ?? true }
         let employee = context.employee
         var out: [RuleViolation] = []
 
@@ -45,17 +43,39 @@ public struct RuleEngine: Sendable {
                     figures: figures, message: message))
         }
 
+        // The shifts grouped by local day. `live` is sorted by start and a zone's local dates only move
+        // forward in time, so each day is a contiguous run of `live` and the days come out in order:
+        // no dictionary of days to hash into, and each shift's day and scope are worked out once.
+        let spans = Self.days(of: live, localDate: localDate, weeks: weeks)
+        var dayIndexOfShift = [Int](repeating: 0, count: live.count)
+        for (index, span) in spans.enumerated() {
+            for shift in span.shifts { dayIndexOfShift[shift] = index }
+        }
+        let inScope: (Int) -> Bool = { spans[dayIndexOfShift[$0]].inScope }
+        let dayOf: (Int) -> LocalDate = { spans[dayIndexOfShift[$0]].date }
+        let ids: (Range<Int>) -> [UUID] = { range in live[range].map(\.id) }
+
         // Employee active.
         if !employee.active {
-            for shift in live where inScope(shift) {
-                add(.employeeActive, [shift.id], dayOf(shift), [:], "\(employee.name) is not active")
+            for index in live.indices where inScope(index) {
+                add(.employeeActive, [live[index].id], dayOf(index), [:], "\(employee.name) is not active")
             }
         }
 
-        // Mission dates: the shift lies within its mission's dates (local days).
-        for shift in live where inScope(shift) {
-            guard let mission = context.missions[shift.missionID] else { continue }
-            let first = dayOf(shift)
+        // Mission dates: the shift lies within its mission's dates (local days). A run of shifts on the
+        // same mission looks it up once.
+        var lastMission: (id: UUID, mission: Mission?)?
+        for index in live.indices where inScope(index) {
+            let shift = live[index]
+            let mission: Mission?
+            if let lastMission, lastMission.id == shift.missionID {
+                mission = lastMission.mission
+            } else {
+                mission = context.missions[shift.missionID]
+                lastMission = (shift.missionID, mission)
+            }
+            guard let mission else { continue }
+            let first = dayOf(index)
             let last = localDate(shift.end.addingTimeInterval(-1))
             if first < mission.startDate || last > mission.endDate {
                 add(
@@ -69,87 +89,96 @@ public struct RuleEngine: Sendable {
         for i in live.indices {
             var j = i + 1
             while j < live.count, live[j].start < live[i].end {
-                if inScope(live[i]) || inScope(live[j]) {
+                if inScope(i) || inScope(j) {
                     let minutes = Int(min(live[i].end, live[j].end).timeIntervalSince(live[j].start) / 60)
                     add(
-                        .overlap, [live[i].id, live[j].id], dayOf(live[i]), ["overlap_minutes": minutes],
+                        .overlap, [live[i].id, live[j].id], dayOf(i), ["overlap_minutes": minutes],
                         "shifts overlap by \(minutes) min")
                 }
                 j += 1
             }
         }
 
-        // Per local day: worked minutes and the span from first start to last end.
-        var days: [LocalDate: (worked: Int, first: Date, last: Date, ids: [UUID])] = [:]
-        for shift in live {
-            let day = dayOf(shift)
-            var entry = days[day] ?? (0, shift.start, shift.end, [])
-            entry.worked += shift.workedMinutes
-            entry.first = min(entry.first, shift.start)
-            entry.last = max(entry.last, shift.end)
-            entry.ids.append(shift.id)
-            days[day] = entry
-        }
-        let orderedDays = days.keys.sorted()
-        let dayInScope: (LocalDate) -> Bool = { day in weeks.map { $0.contains(day.mondayOfWeek) } ?? true }
-
         // Daily maximum.
-        for day in orderedDays where dayInScope(day) {
-            let entry = days[day]!
-            if entry.worked > rules.maxDailyMinutes {
-                add(
-                    .dailyMax, entry.ids, day, ["worked_minutes": entry.worked, "max_minutes": rules.maxDailyMinutes],
-                    "\(Self.hours(entry.worked)) worked on \(day), above \(Self.hours(rules.maxDailyMinutes))")
-            }
+        for day in spans where day.inScope && day.worked > rules.maxDailyMinutes {
+            add(
+                .dailyMax, ids(day.shifts), day.date, ["worked_minutes": day.worked, "max_minutes": rules.maxDailyMinutes],
+                "\(Self.hours(day.worked)) worked on \(day.date), above \(Self.hours(rules.maxDailyMinutes))")
         }
 
         // Daily rest: between the last end of a work day and the first start of the next work day.
-        for (previous, next) in zip(orderedDays, orderedDays.dropFirst()) where dayInScope(previous) || dayInScope(next) {
-            let a = days[previous]!
-            let b = days[next]!
+        for (a, b) in zip(spans, spans.dropFirst()) where a.inScope || b.inScope {
             guard b.first >= a.last else { continue }  // overlapping days are reported as overlaps
             let rest = Int(b.first.timeIntervalSince(a.last) / 60)
             if rest < rules.minRestMinutes {
-                let ids = [a.ids.last!, b.ids.first!]
                 add(
-                    .dailyRest, ids, next, ["rest_minutes": rest, "min_rest_minutes": rules.minRestMinutes],
-                    "rest of \(Self.hours(rest)) before \(next), below \(Self.hours(rules.minRestMinutes))")
+                    .dailyRest, [live[a.shifts.last!].id, live[b.shifts.first!].id], b.date,
+                    ["rest_minutes": rest, "min_rest_minutes": rules.minRestMinutes],
+                    "rest of \(Self.hours(rest)) before \(b.date), below \(Self.hours(rules.minRestMinutes))")
             }
         }
 
-        // Weekly figures.
-        var weeksWorked: [LocalDate: (worked: Int, ids: [UUID])] = [:]
-        for day in orderedDays {
-            let monday = day.mondayOfWeek
-            var entry = weeksWorked[monday] ?? (0, [])
-            entry.worked += days[day]!.worked
-            entry.ids += days[day]!.ids
-            weeksWorked[monday] = entry
-        }
-        for monday in weeksWorked.keys.sorted() where weeks.map({ $0.contains(monday) }) ?? true {
-            let week = weeksWorked[monday]!
-            if week.worked > rules.maxWeeklyMinutes {
+        // Weekly figures: the days of a week are contiguous too.
+        var weekStart = spans.startIndex
+        while weekStart < spans.endIndex {
+            let monday = spans[weekStart].date.mondayOfWeek
+            var weekEnd = weekStart + 1
+            while weekEnd < spans.endIndex, spans[weekEnd].date.mondayOfWeek == monday { weekEnd += 1 }
+            defer { weekStart = weekEnd }
+            guard weeks.map({ $0.contains(monday) }) ?? true else { continue }
+            let worked = spans[weekStart..<weekEnd].reduce(0) { $0 + $1.worked }
+            let shiftRange = spans[weekStart].shifts.lowerBound..<spans[weekEnd - 1].shifts.upperBound
+            if worked > rules.maxWeeklyMinutes {
                 add(
-                    .weeklyMax, week.ids, monday, ["worked_minutes": week.worked, "max_minutes": rules.maxWeeklyMinutes],
-                    "\(Self.hours(week.worked)) in the week of \(monday), above \(Self.hours(rules.maxWeeklyMinutes))")
+                    .weeklyMax, ids(shiftRange), monday, ["worked_minutes": worked, "max_minutes": rules.maxWeeklyMinutes],
+                    "\(Self.hours(worked)) in the week of \(monday), above \(Self.hours(rules.maxWeeklyMinutes))")
             }
-            if week.worked > employee.weeklyContractMinutes {
+            if worked > employee.weeklyContractMinutes {
                 add(
-                    .contractHours, week.ids, monday,
-                    ["planned_minutes": week.worked, "contract_minutes": employee.weeklyContractMinutes],
-                    "\(Self.hours(week.worked)) planned in the week of \(monday), contract is \(Self.hours(employee.weeklyContractMinutes))"
+                    .contractHours, ids(shiftRange), monday,
+                    ["planned_minutes": worked, "contract_minutes": employee.weeklyContractMinutes],
+                    "\(Self.hours(worked)) planned in the week of \(monday), contract is \(Self.hours(employee.weeklyContractMinutes))"
                 )
             }
-            let split = Overtime(workedMinutes: week.worked, rules: rules)
+            let split = Overtime(workedMinutes: worked, rules: rules)
             if split.total > 0 {
                 add(
-                    .overtime, week.ids, monday,
+                    .overtime, ids(shiftRange), monday,
                     ["overtime_minutes": split.total, "tier25_minutes": split.tier25, "tier50_minutes": split.tier50],
                     "\(Self.hours(split.total)) overtime in the week of \(monday) (+25%: \(Self.hours(split.tier25)), +50%: \(Self.hours(split.tier50)))"
                 )
             }
         }
+        if out.count < 2 { return out }
         return out.sorted { ($0.rule, $0.date ?? LocalDate(year: 0, month: 1, day: 1)) < ($1.rule, $1.date ?? LocalDate(year: 0, month: 1, day: 1)) }
+    }
+
+    /// One local day of an employee's shifts: a run of the sorted shifts, what is worked in it, the span
+    /// from its first start to its last end, and whether it lies in the weeks evaluated.
+    struct DaySpan {
+        var date: LocalDate
+        var shifts: Range<Int>
+        var worked: Int
+        var first: Date
+        var last: Date
+        var inScope: Bool
+    }
+
+    static func days(of live: [Shift], localDate: (Date) -> LocalDate, weeks: Set<LocalDate>?) -> [DaySpan] {
+        var spans: [DaySpan] = []
+        for (index, shift) in live.enumerated() {
+            let date = localDate(shift.start)
+            if let last = spans.indices.last, spans[last].date == date {
+                spans[last].shifts = spans[last].shifts.lowerBound..<(index + 1)
+                spans[last].worked += shift.workedMinutes
+                spans[last].first = min(spans[last].first, shift.start)
+                spans[last].last = max(spans[last].last, shift.end)
+            } else {
+                let inScope = weeks.map { $0.contains(date.mondayOfWeek) } ?? true
+                spans.append(DaySpan(date: date, shifts: index..<(index + 1), worked: shift.workedMinutes, first: shift.start, last: shift.end, inScope: inScope))
+            }
+        }
+        return spans
     }
 
     /// Violations that a write of `candidate` would cause: those involving it, or its day or week.
