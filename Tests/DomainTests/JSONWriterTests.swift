@@ -50,6 +50,8 @@ import Testing
             ],
             dayTotals: [870, 0, 0, 0, 0, 0, Int.min + 1], totalMinutes: Int.max)
         #expect(try Self.sameJSON(week))
+        // The same bytes handed over as Data, through every growth of the buffer from its smallest size.
+        #expect(week.jsonData(capacity: 1) == Data(week.jsonBytes(capacity: 1 << 20)))
         #expect(try Self.sameJSON(Page(items: [alice, bob], nextCursor: "abc")))
         #expect(try Self.sameJSON(Page(items: shifts, nextCursor: nil)))
         #expect(try Self.sameJSON(Page<Shift>(items: [], nextCursor: nil)))

@@ -102,7 +102,7 @@ let benchmarks: @Sendable () -> Void = {
     // (later hits send the kept bytes and cost no encoding at all).
     Benchmark("CacheEntryRoundTripWeek50") { benchmark, week in
         for _ in benchmark.scaledIterations {
-            let data = Data(week.jsonBytes(capacity: 64 * 1024))
+            let data = week.jsonData(capacity: 64 * 1024)
             blackHole(String(decoding: data, as: UTF8.self))
             blackHole(data)
         }

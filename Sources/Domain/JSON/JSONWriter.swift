@@ -5,92 +5,140 @@ import Foundation
 /// `snprintf`; for a 110 KB planning week that was most of the server's time on a cache miss. The
 /// output is the same JSON `JSONEncoder` writes for these types (same keys, RFC 3339 instants in
 /// whole seconds, upper-case UUIDs, absent optionals left out), which the tests check value by value.
-public struct JSONWriter: Sendable {
-    public private(set) var bytes: [UInt8] = []
+///
+/// The writer owns a plain buffer and is not copyable: appending to an `Array` byte by byte checked
+/// its capacity and uniqueness on every byte, which cost more than the formatting itself.
+public struct JSONWriter: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var count = 0
+    private var capacity: Int
 
-    public init(capacity: Int = 4_096) { bytes.reserveCapacity(capacity) }
+    public init(capacity: Int = 4_096) {
+        self.capacity = max(capacity, 64)
+        self.base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// The bytes written so far.
+    public var bytes: [UInt8] { [UInt8](UnsafeBufferPointer(start: base, count: count)) }
+
+    /// The bytes written, handed over without a copy: the writer's buffer becomes the `Data`'s.
+    public consuming func data() -> Data {
+        let data = Data(bytesNoCopy: base, count: count, deallocator: .custom { pointer, _ in pointer.deallocate() })
+        discard self
+        return data
+    }
+
+    @inline(__always) private mutating func reserve(_ more: Int) {
+        if count + more > capacity { grow(toHold: more) }
+    }
+
+    @inline(never) private mutating func grow(toHold more: Int) {
+        let larger = max(capacity * 2, count + more)
+        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
+        moved.initialize(from: base, count: count)
+        base.deallocate()
+        base = moved
+        capacity = larger
+    }
+
+    @inline(__always) private mutating func append(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    @inline(__always) private mutating func append(_ run: UnsafeBufferPointer<UInt8>) {
+        guard let start = run.baseAddress, run.count > 0 else { return }
+        reserve(run.count)
+        (base + count).initialize(from: start, count: run.count)
+        count += run.count
+    }
 
     /// A comma is due unless the value opens its container.
     @inline(__always) mutating func separate() {
-        if let last = bytes.last, last != UInt8(ascii: "{"), last != UInt8(ascii: "["), last != UInt8(ascii: ":") {
-            bytes.append(UInt8(ascii: ","))
-        }
+        guard count > 0 else { return }
+        let last = base[count - 1]
+        if last != UInt8(ascii: "{"), last != UInt8(ascii: "["), last != UInt8(ascii: ":") { append(UInt8(ascii: ",")) }
     }
 
     public mutating func object(_ body: (inout JSONWriter) -> Void) {
         separate()
-        bytes.append(UInt8(ascii: "{"))
+        append(UInt8(ascii: "{"))
         body(&self)
-        bytes.append(UInt8(ascii: "}"))
+        append(UInt8(ascii: "}"))
     }
 
     public mutating func array<S: Sequence>(_ elements: S, _ body: (inout JSONWriter, S.Element) -> Void) {
         separate()
-        bytes.append(UInt8(ascii: "["))
+        append(UInt8(ascii: "["))
         for element in elements { body(&self, element) }
-        bytes.append(UInt8(ascii: "]"))
+        append(UInt8(ascii: "]"))
     }
 
     /// An object member's key; the value written next belongs to it. Keys are ASCII names of ours.
     public mutating func key(_ name: StaticString) {
         separate()
-        bytes.append(UInt8(ascii: "\""))
-        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
+        append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { append($0) }
+        append(UInt8(ascii: "\""))
+        append(UInt8(ascii: ":"))
     }
 
     /// A key from data (a dictionary's keys), escaped as a string.
     public mutating func key(_ name: String) {
         string(name)
-        bytes.append(UInt8(ascii: ":"))
+        append(UInt8(ascii: ":"))
     }
 
     public mutating func string(_ text: String) {
         separate()
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in
             var start = 0
             for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
-                bytes.append(UInt8(ascii: "\\"))
+                append(UnsafeBufferPointer(rebasing: utf8[start..<index]))
+                append(UInt8(ascii: "\\"))
                 switch byte {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
-                case 0x08: bytes.append(UInt8(ascii: "b"))
-                case 0x0C: bytes.append(UInt8(ascii: "f"))
-                case 0x0A: bytes.append(UInt8(ascii: "n"))
-                case 0x0D: bytes.append(UInt8(ascii: "r"))
-                case 0x09: bytes.append(UInt8(ascii: "t"))
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): append(byte)
+                case 0x08: append(UInt8(ascii: "b"))
+                case 0x0C: append(UInt8(ascii: "f"))
+                case 0x0A: append(UInt8(ascii: "n"))
+                case 0x0D: append(UInt8(ascii: "r"))
+                case 0x09: append(UInt8(ascii: "t"))
                 default:
-                    bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 0xF)]])
+                    append(UInt8(ascii: "u"))
+                    append(UInt8(ascii: "0"))
+                    append(UInt8(ascii: "0"))
+                    append(Self.lowerHexDigit(byte >> 4))
+                    append(Self.lowerHexDigit(byte & 0xF))
                 }
                 start = index + 1
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
+            append(UnsafeBufferPointer(rebasing: utf8[start...]))
         }
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
     }
 
     public mutating func int(_ value: Int) {
         separate()
-        if value == 0 {
-            bytes.append(UInt8(ascii: "0"))
-            return
+        if value == 0 { return append(UInt8(ascii: "0")) }
+        if value < 0 { append(UInt8(ascii: "-")) }
+        var digits = 0
+        var probe = value.magnitude
+        while probe > 0 {
+            digits += 1
+            probe /= 10
         }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        reserve(digits)
         var magnitude = value.magnitude
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            while magnitude > 0 {
-                buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-                count += 1
-            }
-            for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[index]) }
+        for index in stride(from: count + digits - 1, through: count, by: -1) {
+            base[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+            magnitude /= 10
         }
+        count += digits
     }
 
     public mutating func bool(_ value: Bool) {
@@ -106,66 +154,77 @@ public struct JSONWriter: Sendable {
     /// As `UUID.uuidString` writes it (upper case), without `snprintf`.
     public mutating func uuid(_ id: UUID) {
         separate()
-        bytes.append(UInt8(ascii: "\""))
+        reserve(38)
+        let out = base + count
+        out[0] = UInt8(ascii: "\"")
+        var at = 1
         // The 16 bytes read in place: an array of them was an allocation per identifier.
         withUnsafeBytes(of: id.uuid) { raw in
             for index in 0..<16 {
-                if index == 4 || index == 6 || index == 8 || index == 10 { bytes.append(UInt8(ascii: "-")) }
+                if index == 4 || index == 6 || index == 8 || index == 10 {
+                    out[at] = UInt8(ascii: "-")
+                    at += 1
+                }
                 let byte = raw[index]
-                bytes.append(Self.upperHexDigit(byte >> 4))
-                bytes.append(Self.upperHexDigit(byte & 0xF))
+                out[at] = Self.upperHexDigit(byte >> 4)
+                out[at + 1] = Self.upperHexDigit(byte & 0xF)
+                at += 2
             }
         }
-        bytes.append(UInt8(ascii: "\""))
+        out[37] = UInt8(ascii: "\"")
+        count += 38
     }
 
     /// RFC 3339 in UTC, whole seconds (`JSONEncoder`'s `.iso8601`), written as digits.
     public mutating func instant(_ date: Date) {
-        separate()
         let (day, inDay, _) = RFC3339.split(date)
-        bytes.append(UInt8(ascii: "\""))
-        writeDate(day)
-        bytes.append(UInt8(ascii: "T"))
-        digits(inDay / 3_600, 2)
-        bytes.append(UInt8(ascii: ":"))
-        digits(inDay / 60 % 60, 2)
-        bytes.append(UInt8(ascii: ":"))
-        digits(inDay % 60, 2)
-        bytes.append(UInt8(ascii: "Z"))
-        bytes.append(UInt8(ascii: "\""))
+        guard (0...9_999).contains(day.year) else { return string(RFC3339.format(date)) }
+        separate()
+        reserve(22)
+        let out = base + count
+        out[0] = UInt8(ascii: "\"")
+        Self.write(day, to: out + 1)
+        out[11] = UInt8(ascii: "T")
+        Self.write(inDay / 3_600, width: 2, to: out + 12)
+        out[14] = UInt8(ascii: ":")
+        Self.write(inDay / 60 % 60, width: 2, to: out + 15)
+        out[17] = UInt8(ascii: ":")
+        Self.write(inDay % 60, width: 2, to: out + 18)
+        out[20] = UInt8(ascii: "Z")
+        out[21] = UInt8(ascii: "\"")
+        count += 22
     }
 
     public mutating func date(_ date: LocalDate) {
+        guard (0...9_999).contains(date.year) else { return string(date.description) }
         separate()
-        bytes.append(UInt8(ascii: "\""))
-        writeDate(date)
-        bytes.append(UInt8(ascii: "\""))
+        reserve(12)
+        let out = base + count
+        out[0] = UInt8(ascii: "\"")
+        Self.write(date, to: out + 1)
+        out[11] = UInt8(ascii: "\"")
+        count += 12
     }
 
-    private mutating func writeDate(_ date: LocalDate) {
-        guard (0...9_999).contains(date.year) else { return bytes.append(contentsOf: Array(date.description.utf8)) }
-        digits(date.year, 4)
-        bytes.append(UInt8(ascii: "-"))
-        digits(date.month, 2)
-        bytes.append(UInt8(ascii: "-"))
-        digits(date.day, 2)
+    /// `YYYY-MM-DD` (10 bytes) of a date whose year has four digits.
+    @inline(__always) private static func write(_ date: LocalDate, to out: UnsafeMutablePointer<UInt8>) {
+        write(date.year, width: 4, to: out)
+        out[4] = UInt8(ascii: "-")
+        write(date.month, width: 2, to: out + 5)
+        out[7] = UInt8(ascii: "-")
+        write(date.day, width: 2, to: out + 8)
     }
 
     /// `value` (0 or more) zero-padded to `width` digits.
-    private mutating func digits(_ value: Int, _ width: Int) {
-        var divisor = 1
-        for _ in 1..<width { divisor *= 10 }
+    @inline(__always) private static func write(_ value: Int, width: Int, to out: UnsafeMutablePointer<UInt8>) {
         var rest = value
-        while divisor > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
-            rest %= divisor
-            divisor /= 10
+        for index in stride(from: width - 1, through: 0, by: -1) {
+            out[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
         }
     }
 
     public mutating func value(_ value: some JSONWritable) { value.write(to: &self) }
-
-    static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
     // Computed, not looked up in a global table: a static array costs a lazy-initialisation check on
     // every access, and identifiers are written by the thousand.
@@ -173,8 +232,12 @@ public struct JSONWriter: Sendable {
         nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "A") - 10 + nibble
     }
 
+    @inline(__always) static func lowerHexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
+    }
+
     @inline(__always) private mutating func literal(_ text: StaticString) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        text.withUTF8Buffer { append($0) }
     }
 }
 
@@ -189,5 +252,12 @@ extension JSONWritable {
         var writer = JSONWriter(capacity: capacity)
         write(to: &writer)
         return writer.bytes
+    }
+
+    /// The JSON of the value as `Data`, made without copying the written bytes.
+    public func jsonData(capacity: Int = 4_096) -> Data {
+        var writer = JSONWriter(capacity: capacity)
+        write(to: &writer)
+        return writer.data()
     }
 }

@@ -51,7 +51,7 @@ enum JSON {
     ) async throws -> Response {
         response(cached: try await cache.fetchRepresentation(
             kind, organizationID: organizationID, key: key, acceptsGzip: Gzip.isAccepted(by: request.headers[.acceptEncoding])
-        ) { Data(try await compute().jsonBytes(capacity: 64 * 1024)) })
+        ) { try await compute().jsonData(capacity: 64 * 1024) })
     }
 
     /// A cached answer: its representation depends on Accept-Encoding, which `Vary` tells caches.
