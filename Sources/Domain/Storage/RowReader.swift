@@ -1,3 +1,5 @@
+import Foundation
+import NIOCore
 import PostgresNIO
 
 /// Reads a row's columns in order, each decoded as a concrete type.
@@ -6,20 +8,78 @@ import PostgresNIO
 /// decoding is generic over a parameter pack and, across the module boundary, looks type metadata up
 /// for every column of every row (a sixth of an uncached planning week's time). `PostgresCell.decode`
 /// is inlinable, so here it is compiled for each column's own type.
-struct RowReader {
+package struct RowReader {
     private var cells: PostgresRow.Iterator
 
-    init(_ row: PostgresRow) { self.cells = row.makeIterator() }
+    package init(_ row: PostgresRow) { self.cells = row.makeIterator() }
 
-    mutating func next<Value: PostgresDecodable>(_: Value.Type = Value.self) throws -> Value {
+    package mutating func next<Value: PostgresDecodable>(_: Value.Type = Value.self) throws -> Value {
+        try cell().decode(Value.self)
+    }
+
+    // The columns read by the hundred have their binary forms read here directly; postgres-nio's
+    // decoders reach the same bytes through a generic decoding context per cell. Any other form or
+    // type (and every error) goes through postgres-nio's decoder, so results and errors are its own.
+
+    package mutating func next(_: UUID.Type = UUID.self) throws -> UUID {
+        let cell = try cell()
+        if cell.format == .binary, cell.dataType == .uuid, let bytes = cell.bytes, bytes.readableBytes == 16 {
+            return bytes.withUnsafeReadableBytes { UUID(uuid: $0.loadUnaligned(as: uuid_t.self)) }
+        }
+        return try cell.decode(UUID.self)
+    }
+
+    package mutating func next(_: UUID?.Type = UUID?.self) throws -> UUID? {
+        let cell = try cell()
+        if cell.bytes == nil { return nil }
+        if cell.format == .binary, cell.dataType == .uuid, let bytes = cell.bytes, bytes.readableBytes == 16 {
+            return bytes.withUnsafeReadableBytes { UUID(uuid: $0.loadUnaligned(as: uuid_t.self)) }
+        }
+        return try cell.decode(UUID?.self)
+    }
+
+    package mutating func next(_: Date.Type = Date.self) throws -> Date {
+        let cell = try cell()
+        if cell.format == .binary, cell.dataType == .timestamptz, let bytes = cell.bytes, let microseconds = bytes.getInteger(at: bytes.readerIndex, as: Int64.self),
+            bytes.readableBytes == 8
+        {
+            // As postgres-nio computes it: microseconds since 2000-01-01T00:00:00Z.
+            return Date(timeInterval: Double(microseconds) / 1_000_000, since: Self.postgresEpoch)
+        }
+        return try cell.decode(Date.self)
+    }
+
+    package mutating func next(_: Int.Type = Int.self) throws -> Int {
+        let cell = try cell()
+        if cell.format == .binary, let bytes = cell.bytes {
+            switch (cell.dataType, bytes.readableBytes) {
+            case (.int4, 4): if let value = bytes.getInteger(at: bytes.readerIndex, as: Int32.self) { return Int(value) }
+            case (.int8, 8): if let value = bytes.getInteger(at: bytes.readerIndex, as: Int64.self) { return Int(value) }
+            default: break
+            }
+        }
+        return try cell.decode(Int.self)
+    }
+
+    package mutating func next(_: String.Type = String.self) throws -> String {
+        let cell = try cell()
+        if cell.format == .binary, cell.dataType == .text || cell.dataType == .varchar, let bytes = cell.bytes {
+            return String(buffer: bytes)
+        }
+        return try cell.decode(String.self)
+    }
+
+    private static let postgresEpoch = Date(timeIntervalSince1970: 946_684_800)
+
+    private mutating func cell() throws -> PostgresCell {
         guard let cell = cells.next() else { throw DomainError(.unavailable, "a query returned fewer columns than its reader expects") }
-        return try cell.decode(Value.self)
+        return cell
     }
 }
 
 extension PostgresRowSequence {
     /// Every row, made by `make` from its columns.
-    func all<Value>(_ make: (inout RowReader) throws -> Value) async throws -> [Value] {
+    package func all<Value>(_ make: (inout RowReader) throws -> Value) async throws -> [Value] {
         var out: [Value] = []
         for try await row in self {
             var reader = RowReader(row)
