@@ -18,7 +18,8 @@ import Testing
         #expect(try await redis.command(["GET", key]) == .string(value))
         #expect(try await redis.command(["DEL", key]) == .integer(1))
         #expect(try await redis.command(["GET", key]) == .null)
-        await #expect(throws: DomainError.self) { try await redis.command(["NOT-A-COMMAND"]) }
+        let refused = await #expect(throws: DomainError.self) { try await redis.command(["NOT-A-COMMAND"]) }
+        #expect((refused?.underlying as? RedisConnection.ErrorReply)?.kind == "ERR")
         // The connection survives an error reply.
         try await redis.ping()
     }

@@ -233,6 +233,27 @@ import Glibc
         #expect(off.localEntries.count == 0 && off.statistics.count(.planningWeek, .hit) == 2)
     }
 
+    @Test func aRedisThatForgetsTheLookupScriptIsGivenItAgain() async throws {
+        let cache = try await Self.cache()
+        let redis = RedisConnection(configuration: TestEnvironment.redisConfiguration)
+        let org = UUID()
+        let computed = NIOLockedValueBox(0)
+        let compute: @Sendable () async throws -> Data = {
+            computed.withLockedValue { $0 += 1 }
+            return Data("{\"answer\":42}".utf8)
+        }
+        _ = try await cache.fetch(.employees, organizationID: org, key: "q=a", compute: compute)
+        // Redis names the script by the digest the cache sends.
+        #expect(try await redis.command(["SCRIPT", "EXISTS", ReadCache.lookupScriptDigest]) == .array([.integer(1)]))
+        _ = try await redis.command(["SCRIPT", "FLUSH"])
+        let again = try await cache.fetch(.employees, organizationID: org, key: "q=a", compute: compute)
+        #expect(String(decoding: again, as: UTF8.self) == "{\"answer\":42}")
+        #expect(computed.withLockedValue { $0 } == 1)
+        #expect(cache.statistics.count(.employees, .hit) == 1)
+        #expect(cache.statistics.count(.employees, .error) == 0)
+        #expect(try await redis.command(["SCRIPT", "EXISTS", ReadCache.lookupScriptDigest]) == .array([.integer(1)]))
+    }
+
     @Test func concurrentMissesComputeOnce() async throws {
         let cache = try await Self.cache()
         let computed = NIOLockedValueBox(0)

@@ -165,8 +165,8 @@ public final class ReadCache: ChangeObserver, Sendable {
         do {
             // One round trip: the epoch and generation tokens (created on first use), and the entry,
             // or only a mark when the entry this process keeps is still the current one.
-            let reply = try await redis.command([
-                "EVAL", Self.lookupScript, "2", epochKey, generationKey(organizationID),
+            let reply = try await lookup(on: redis, [
+                "2", epochKey, generationKey(organizationID),
                 "\(configuration.namespace):\(organizationID.uuidString):", ":\(kind.rawValue):\(digest)",
                 Self.token(), Self.token(), kept?.entryKey ?? "",
             ])
@@ -344,6 +344,22 @@ public final class ReadCache: ChangeObserver, Sendable {
         if not cached then cached = false end
         return {entry, cached}
         """
+
+    /// Runs the lookup script by its digest: Redis hashes the text of every `EVAL` to find its compiled
+    /// script, and the text is most of the request's bytes. A Redis that does not hold the script yet
+    /// (first use, a restart, `SCRIPT FLUSH`) answers NOSCRIPT; `EVAL` then runs it and keeps it.
+    private func lookup(on redis: RedisPool, _ keysAndArguments: [String]) async throws -> RedisConnection.Reply {
+        do {
+            return try await redis.command(["EVALSHA", Self.lookupScriptDigest] + keysAndArguments)
+        } catch let error as DomainError where (error.underlying as? RedisConnection.ErrorReply)?.kind == "NOSCRIPT" {
+            return try await redis.command(["EVAL", Self.lookupScript] + keysAndArguments)
+        }
+    }
+
+    /// The lookup script's SHA-1, as Redis names scripts.
+    package static let lookupScriptDigest = Insecure.SHA1.hash(data: Array(lookupScript.utf8)).map { byte in
+        String(byte >> 4, radix: 16) + String(byte & 0xF, radix: 16)
+    }.joined()
 
     /// Whether reads of this organisation may use Redis now; retries a pending invalidation.
     private func usable(_ organizationID: UUID) async -> Bool {

@@ -111,7 +111,9 @@ extension RedisConnection.Reply {
         case REDIS_REPLY_STRING: self = .string(text())
         case REDIS_REPLY_INTEGER: self = .integer(Int(r.integer))
         case REDIS_REPLY_NIL: self = .null
-        case REDIS_REPLY_ERROR: throw DomainError(.unavailable, "redis error: \(text())")
+        case REDIS_REPLY_ERROR:
+            let message = text()
+            throw DomainError(.unavailable, "redis error: \(message)", underlying: RedisConnection.ErrorReply(message: message))
         case REDIS_REPLY_ARRAY: self = .array(try (0..<Int(r.elements)).map { try Self(r.element[$0]!) })
         default: self = .null
         }
