@@ -10,21 +10,22 @@ enum PlanningRoutes {
         let access = services.access
 
         api.get("shifts") { request, context in
+            let query = request.query
             let p = try context.requirePrincipal()
             let scope = try access.scope(for: p, .init(.shifts, .read))
             var status: ShiftStatus? = nil
-            if let text = request.query("status") {
+            if let text = query.string("status") {
                 guard let parsed = ShiftStatus(rawValue: text) else {
                     throw RequestError(code: "invalid_query", status: .badRequest, detail: "status must be planned, confirmed or cancelled", field: "status")
                 }
                 status = parsed
             }
             let filter = ShiftStore.Filter(
-                employeeID: try request.queryID("employee_id"), missionID: try request.queryID("mission_id"), siteID: try request.queryID("site_id"),
-                from: try request.queryInstant("from"), to: try request.queryInstant("to"), status: status)
-            let page = try request.pageRequest()
+                employeeID: try query.id("employee_id"), missionID: try query.id("mission_id"), siteID: try query.id("site_id"),
+                from: try query.instant("from"), to: try query.instant("to"), status: status)
+            let page = try query.page()
             let shifts = services.shifts
-            return try await JSON.cachedResponse(services.cache, .shifts, organizationID: p.organizationID, key: "\(request.canonicalQuery)|\(scope.cacheKey)", for: request) {
+            return try await JSON.cachedResponse(services.cache, .shifts, organizationID: p.organizationID, key: "\(query.canonical)|\(scope.cacheKey)", for: request) {
                 try await shifts.list(organizationID: p.organizationID, filter: filter, scope: scope, page: page)
             }
         }
@@ -54,12 +55,13 @@ enum PlanningRoutes {
         }
 
         api.get("planning/week") { request, context in
+            let query = request.query
             let p = try context.requirePrincipal()
             let scope = try access.scope(for: p, .init(.planning, .read))
-            guard let start = try request.queryDate("start") else {
+            guard let start = try query.date("start") else {
                 throw RequestError(code: "invalid_query", status: .badRequest, detail: "start (YYYY-MM-DD) is required", field: "start")
             }
-            let (site, team, employee) = (try request.queryID("site"), try request.queryID("team"), try request.queryID("employee"))
+            let (site, team, employee) = (try query.id("site"), try query.id("team"), try query.id("employee"))
             let planning = services.planning
             let key = "w=\(start.mondayOfWeek)&site=\(site?.uuidString ?? "")&team=\(team?.uuidString ?? "")&employee=\(employee?.uuidString ?? "")|\(scope.cacheKey)"
             return try await JSON.cachedResponse(services.cache, .planningWeek, organizationID: p.organizationID, key: key, for: request) {

@@ -11,9 +11,10 @@ enum ResourceRoutes {
 
         // Sites
         api.get("sites") { request, context in
+            let query = request.query
             let p = try context.requirePrincipal()
             _ = try access.scope(for: p, .init(.sites, .read))
-            return try JSON.response(try await services.sites.listSites(organizationID: p.organizationID, query: request.query("q"), page: request.pageRequest()))
+            return try JSON.response(try await services.sites.listSites(organizationID: p.organizationID, query: query.string("q"), page: query.page()))
         }
         api.post("sites") { request, context in
             let p = try context.requirePrincipal()
@@ -42,9 +43,10 @@ enum ResourceRoutes {
 
         // Teams
         api.get("teams") { request, context in
+            let query = request.query
             let p = try context.requirePrincipal()
             _ = try access.scope(for: p, .init(.teams, .read))
-            return try JSON.response(try await services.sites.listTeams(organizationID: p.organizationID, siteID: request.queryID("site_id"), page: request.pageRequest()))
+            return try JSON.response(try await services.sites.listTeams(organizationID: p.organizationID, siteID: query.id("site_id"), page: query.page()))
         }
         api.post("teams") { request, context in
             let p = try context.requirePrincipal()
@@ -73,13 +75,14 @@ enum ResourceRoutes {
 
         // Employees
         api.get("employees") { request, context in
+            let query = request.query
             let p = try context.requirePrincipal()
             let scope = try access.scope(for: p, .init(.employees, .read))
             let filter = EmployeeStore.Filter(
-                siteID: try request.queryID("site_id"), teamID: try request.queryID("team_id"), active: try request.queryBool("active"), query: request.query("q"))
-            let page = try request.pageRequest()
+                siteID: try query.id("site_id"), teamID: try query.id("team_id"), active: try query.bool("active"), query: query.string("q"))
+            let page = try query.page()
             let employees = services.employees
-            return try await JSON.cachedResponse(services.cache, .employees, organizationID: p.organizationID, key: "\(request.canonicalQuery)|\(scope.cacheKey)", for: request) {
+            return try await JSON.cachedResponse(services.cache, .employees, organizationID: p.organizationID, key: "\(query.canonical)|\(scope.cacheKey)", for: request) {
                 try await employees.list(organizationID: p.organizationID, filter: filter, scope: scope, page: page)
             }
         }
@@ -110,12 +113,13 @@ enum ResourceRoutes {
 
         // Missions
         api.get("missions") { request, context in
+            let query = request.query
             let p = try context.requirePrincipal()
             _ = try access.scope(for: p, .init(.missions, .read))
             return try JSON.response(
                 try await services.missions.list(
-                    organizationID: p.organizationID, siteID: request.queryID("site_id"), activeOn: request.queryDate("active_on"), query: request.query("q"),
-                    page: request.pageRequest()))
+                    organizationID: p.organizationID, siteID: query.id("site_id"), activeOn: query.date("active_on"), query: query.string("q"),
+                    page: query.page()))
         }
         api.post("missions") { request, context in
             let p = try context.requirePrincipal()

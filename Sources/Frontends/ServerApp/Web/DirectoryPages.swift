@@ -8,11 +8,11 @@ import Security
 enum DirectoryPages {
     static func add(to web: RouterGroup<AppRequestContext>, services: Services, pages: PageRenderer) {
         web.get("missions") { request, context in
+            let query = request.query
             let p = try context.requirePrincipal()
             _ = try services.access.scope(for: p, .init(.missions, .read))
             let f = try await formatting(services, p, context)
-            let query = request.query("q")
-            let missions = try await services.missions.list(organizationID: p.organizationID, query: query, page: PageRequest(limit: 200)).items
+            let missions = try await services.missions.list(organizationID: p.organizationID, query: query.string("q"), page: PageRequest(limit: 200)).items
             let rows: [[String: Any]] = missions.map { m in
                 [
                     "href": "/missions/\(m.id)", "name": m.name, "client": m.client, "start": f.format.date(m.startDate),
@@ -21,7 +21,7 @@ enum DirectoryPages {
             }
             return pages.render(
                 "missions", title: "missions.title", nav: "missions",
-                page: ["rows": rows, "empty": rows.isEmpty, "q": query ?? "", "count": f.localizer.text("missions.count", ["count": String(rows.count)])],
+                page: ["rows": rows, "empty": rows.isEmpty, "q": query.string("q") ?? "", "count": f.localizer.text("missions.count", ["count": String(rows.count)])],
                 request: request, context: context)
         }
         web.get("missions/:id") { request, context in
@@ -63,12 +63,13 @@ enum DirectoryPages {
         }
 
         web.get("employees") { request, context in
+            let query = request.query
             let p = try context.requirePrincipal()
             let scope = try services.access.scope(for: p, .init(.employees, .read))
             let f = try await formatting(services, p, context)
-            let (site, team, query) = (try request.queryID("site"), try request.queryID("team"), request.query("q"))
+            let (site, team, text) = (try query.id("site"), try query.id("team"), query.string("q"))
             let employees = try await services.employees.list(
-                organizationID: p.organizationID, filter: .init(siteID: site, teamID: team, active: nil, query: query), scope: scope,
+                organizationID: p.organizationID, filter: .init(siteID: site, teamID: team, active: nil, query: text), scope: scope,
                 page: PageRequest(limit: 200)
             ).items
             let sites = try await services.sites.listSites(organizationID: p.organizationID, page: PageRequest(limit: 200)).items
@@ -85,13 +86,14 @@ enum DirectoryPages {
             return pages.render(
                 "employees", title: "employees.title", nav: "employees",
                 page: [
-                    "rows": rows, "empty": rows.isEmpty, "q": query ?? "", "count": f.localizer.text("employees.count", ["count": String(rows.count)]),
+                    "rows": rows, "empty": rows.isEmpty, "q": text ?? "", "count": f.localizer.text("employees.count", ["count": String(rows.count)]),
                     "sites": PageFormatting.options(sites.map { ($0.id, $0.name) }, selected: site),
                     "teams": PageFormatting.options(teams.map { ($0.id, $0.name) }, selected: team),
                 ],
                 request: request, context: context)
         }
         web.get("employees/:id") { request, context in
+            let query = request.query
             let p = try context.requirePrincipal()
             let scope = try services.access.scope(for: p, .init(.employees, .read))
             let planningScope = try services.access.scope(for: p, .init(.planning, .read))
@@ -99,7 +101,7 @@ enum DirectoryPages {
             let id = try context.id()
             let employee = try await services.employees.get(organizationID: p.organizationID, id: id, scope: scope)
             let today = LocalDate(instant: Date(), timeZone: f.format.timeZone)
-            let monday = (try request.queryDate("week") ?? today).mondayOfWeek
+            let monday = (try query.date("week") ?? today).mondayOfWeek
             let week = try await services.planning.week(organizationID: p.organizationID, containing: monday, employeeID: id, scope: planningScope)
             let row = week.rows.first
             let missionIDs = Array(Set(row?.days.flatMap { $0.shifts.map(\.missionID) } ?? []))

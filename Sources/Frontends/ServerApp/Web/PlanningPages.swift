@@ -7,13 +7,14 @@ import Security
 enum PlanningPages {
     static func add(to web: RouterGroup<AppRequestContext>, services: Services, pages: PageRenderer) {
         web.get("planning") { request, context in
+            let query = request.query
             let p = try context.requirePrincipal()
             let scope = try services.access.scope(for: p, .init(.planning, .read))
             let organization = try await services.organizations.get(id: p.organizationID)
             let f = PageFormatting(language: Language(rawValue: context.locale) ?? .en, organization: organization)
             let today = LocalDate(instant: Date(), timeZone: organization.zone)
-            let monday = (try request.queryDate("week") ?? today).mondayOfWeek
-            let (site, team) = (try request.queryID("site"), try request.queryID("team"))
+            let monday = (try query.date("week") ?? today).mondayOfWeek
+            let (site, team) = (try query.id("site"), try query.id("team"))
             let week = try await services.planning.week(organizationID: p.organizationID, containing: monday, siteID: site, teamID: team, scope: scope)
             let missionIDs = Array(Set(week.rows.flatMap { $0.days.flatMap { $0.shifts.map(\.missionID) } }))
             let missions = Dictionary(uniqueKeysWithValues: try await services.missions.find(organizationID: p.organizationID, ids: missionIDs).map { ($0.id, $0.name) })
@@ -57,17 +58,18 @@ enum PlanningPages {
                 "day_totals": week.dayTotals.map { f.format.duration(minutes: $0) }, "total": f.format.duration(minutes: week.totalMinutes),
                 "sites": PageFormatting.options(sites.map { ($0.id, $0.name) }, selected: site),
                 "teams": PageFormatting.options(teams.map { ($0.id, $0.name) }, selected: team),
-                "saved": request.query("saved") != nil,
+                "saved": query.string("saved") != nil,
             ]
             return pages.render("planning", title: "planning.title", nav: "planning", page: page, request: request, context: context)
         }
 
         web.get("planning/shifts/new") { request, context in
+            let query = request.query
             let p = try context.requirePrincipal()
             _ = try services.access.scope(for: p, .init(.shifts, .write))
             var form = ShiftForm()
-            form.values["date"] = try request.queryDate("date")?.description ?? ""
-            form.values["employee"] = try request.queryID("employee")?.uuidString ?? ""
+            form.values["date"] = try query.date("date")?.description ?? ""
+            form.values["employee"] = try query.id("employee")?.uuidString ?? ""
             form.values["start"] = "09:00"
             form.values["end"] = "17:00"
             form.values["break"] = "0"

@@ -42,27 +42,30 @@ struct SSOPages: Sendable {
 
     func add(to web: RouterGroup<AppRequestContext>, services: Services, session: WebSession, pages: PageRenderer) {
         web.get("sso") { request, context in
-            guard let slug = request.query("org")?.lowercased(), saml[slug] != nil || clients[slug] != nil else {
+            let query = request.query
+            guard let slug = query.string("org")?.lowercased(), saml[slug] != nil || clients[slug] != nil else {
                 throw DomainError.notFound("single sign-on for this organisation")
             }
-            let next = WebRoutes.nextPath(request.query("next")).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            let next = WebRoutes.nextPath(query.string("next")).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
             let path = saml[slug] != nil ? "/sso/saml/\(slug)/login?next=\(next)" : "/sso/oidc?org=\(slug)&next=\(next)"
             return WebMiddleware.redirect(path)
         }
         web.get("sso/oidc") { request, context in
-            guard let slug = request.query("org")?.lowercased(), let client = clients[slug] else {
+            let query = request.query
+            guard let slug = query.string("org")?.lowercased(), let client = clients[slug] else {
                 throw DomainError.notFound("single sign-on for this organisation")
             }
-            let (url, pending) = try await client.start(organization: slug, redirectURI: redirectURI(request), next: WebRoutes.nextPath(request.query("next")))
+            let (url, pending) = try await client.start(organization: slug, redirectURI: redirectURI(request), next: WebRoutes.nextPath(query.string("next")))
             var response = Response(status: .seeOther, headers: [.location: url.absoluteString])
             // Lax: the provider's redirect back is a top-level navigation that must carry it.
             response.headers.append(.init(name: .setCookie, value: session.cookie(Self.cookie, try state.seal(pending), maxAge: 600).description))
             return response
         }
         web.get("sso/oidc/callback") { request, context in
+            let query = request.query
             guard let sealed = request.cookies[Self.cookie]?.value else { throw SecurityError(.unauthorized, "no sign-in is under way in this browser") }
             let pending = try state.open(sealed)
-            guard let client = clients[pending.organization], let code = request.query("code"), let returned = request.query("state") else {
+            guard let client = clients[pending.organization], let code = query.string("code"), let returned = query.string("state") else {
                 throw SecurityError(.unauthorized, "the provider did not return a code")
             }
             let identity = try await client.finish(code: code, state: returned, pending: pending, redirectURI: redirectURI(request))
@@ -81,7 +84,8 @@ struct SSOPages: Sendable {
                 body: .init(byteBuffer: ByteBuffer(string: provider.metadata())))
         }
         web.get("sso/saml/:org/login") { request, context in
-            let url = try await services.auth.startSAMLSignIn(try provider(context, request), next: WebRoutes.nextPath(request.query("next")))
+            let query = request.query
+            let url = try await services.auth.startSAMLSignIn(try provider(context, request), next: WebRoutes.nextPath(query.string("next")))
             return Response(status: .seeOther, headers: [.location: url.absoluteString])
         }
         web.post("sso/saml/:org/acs") { request, context in

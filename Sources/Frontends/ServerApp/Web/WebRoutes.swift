@@ -19,9 +19,10 @@ enum WebRoutes {
             WebMiddleware.redirect(context.principal == nil ? "/login" : "/planning")
         }
         web.get("login") { request, context in
-            if context.principal != nil { throw WebOutcome.redirect(nextPath(request.query("next"))) }
+            let query = request.query
+            if context.principal != nil { throw WebOutcome.redirect(nextPath(query.string("next"))) }
             return pages.render(
-                "login", title: "login.title", page: ["next": nextPath(request.query("next")), "sso": sso.enabled], request: request, context: context)
+                "login", title: "login.title", page: ["next": nextPath(query.string("next")), "sso": sso.enabled], request: request, context: context)
         }
         web.post("login") { request, context in
             let form = context.form
