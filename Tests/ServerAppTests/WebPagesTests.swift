@@ -227,6 +227,8 @@ extension TestResponse {
             try await web.signIn(fixture.adminEmail, fixture.password)
             let list = try await web.get("/missions?q=\(fixture.mission.name.split(separator: " ").last!)")
             #expect(list.html.contains("href=\"/missions/\(fixture.mission.id)\""))
+            // The search box keeps what was searched.
+            #expect(list.html.contains("type=\"search\" value=\"\(fixture.mission.name.split(separator: " ").last!)\""))
             #expect(list.html.contains("EUR\u{a0}10,000.00"))
             let mission = try await web.get("/missions/\(fixture.mission.id)")
             #expect(mission.status == .ok)
@@ -237,6 +239,7 @@ extension TestResponse {
             let employees = try await web.get("/employees?q=ali")
             #expect(employees.html.contains(">Alice</a>"))
             #expect(!employees.html.contains(">Bob</a>"))
+            #expect(employees.html.contains("type=\"search\" value=\"ali\""))
             let alice = try await web.get("/employees/\(fixture.alice.id)?week=2026-11-23")
             #expect(alice.html.contains("<th scope=\"row\">Monday 11/23/2026</th>"))
             let missing = try await web.get("/missions/\(UUID())")

@@ -8,7 +8,10 @@ import Foundation
 ///
 /// The writer owns a plain buffer and is not copyable: appending to an `Array` byte by byte checked
 /// its capacity and uniqueness on every byte, which cost more than the formatting itself.
-public struct JSONWriter: ~Copyable {
+///
+/// `@unchecked Sendable`: the buffer is reachable only through this value, and a noncopyable value has
+/// one owner at a time, so sending it moves the only access to the buffer along with it.
+public struct JSONWriter: ~Copyable, @unchecked Sendable {
     private var base: UnsafeMutablePointer<UInt8>
     private var count = 0
     private var capacity: Int

@@ -8,7 +8,7 @@ import HummingbirdCore
 /// Hummingbird parses the query string again on every `uri.queryParameters`; a list request reads up to
 /// nine parameters and its cache key, and on a cached read that parsing was a noticeable share of the
 /// server's time.
-struct QueryParameters {
+struct QueryParameters: Sendable {
     let parameters: FlatDictionary<Substring, Substring>
 
     init(_ request: Request) { self.parameters = request.uri.queryParameters }
