@@ -10,15 +10,14 @@ import Testing
     @Test func directReadsAgreeWithPostgresNIOsDecoders() async throws {
         let db = try await TestEnvironment.database()
         let id = UUID()
+        let values: PostgresQuery = """
+            SELECT \(id)::uuid, NULL::uuid, \(id)::uuid, t, 2147483647::int4, (-2147483648)::int4, (-9223372036854775807)::int8,
+                   42::int2, 'caf\u{e9} "<x>"'::text, 'v'::varchar, ''::text
+            FROM unnest(ARRAY['2026-11-30 08:00:00.123456+00', '1900-01-01 00:00:00.5+00', '2000-01-01 00:00:00+00',
+                              '1999-12-31 23:59:59.999999+00']::timestamptz[]) AS t
+            """
         let rows = try await db.withConnection { c in
-            try await c.query(
-                """
-                SELECT \(id)::uuid, NULL::uuid, \(id)::uuid, t, 2147483647::int4, (-2147483648)::int4, (-9223372036854775807)::int8,
-                       42::int2, 'caf\u{e9} "<x>"'::text, 'v'::varchar, ''::text
-                FROM unnest(ARRAY['2026-11-30 08:00:00.123456+00', '1900-01-01 00:00:00.5+00', '2000-01-01 00:00:00+00',
-                                  '1999-12-31 23:59:59.999999+00']::timestamptz[]) AS t
-                """, logger: db.logger
-            ).all { r -> [String] in
+            try await c.query(values, logger: db.logger).all { r -> [String] in
                 let direct: [Any] = [
                     try r.next(UUID.self), try r.next(UUID?.self) as Any, try r.next(UUID?.self) as Any, try r.next(Date.self),
                     try r.next(Int.self), try r.next(Int.self), try r.next(Int.self), try r.next(Int.self), try r.next(String.self),
@@ -28,28 +27,22 @@ import Testing
             }
         }
         let reference = try await db.withConnection { c in
-            try await c.query(
-                """
-                SELECT \(id)::uuid, NULL::uuid, \(id)::uuid, t, 2147483647::int4, (-2147483648)::int4, (-9223372036854775807)::int8,
-                       42::int2, 'caf\u{e9} "<x>"'::text, 'v'::varchar, ''::text
-                FROM unnest(ARRAY['2026-11-30 08:00:00.123456+00', '1900-01-01 00:00:00.5+00', '2000-01-01 00:00:00+00',
-                                  '1999-12-31 23:59:59.999999+00']::timestamptz[]) AS t
-                """, logger: db.logger
-            ).collect().map { row -> [String] in
+            try await c.query(values, logger: db.logger).collect().map { row -> [String] in
                 let (a, b, c, d, e, f, g, h, i, j, k) = try row.decode((UUID, UUID?, UUID?, Date, Int, Int, Int, Int, String, String, String).self)
-                let values: [Any] = [a, b as Any, c as Any, d, e, f, g, h, i, j, k]
-                return values.map { "\($0)" }
+                let columns: [Any] = [a, b as Any, c as Any, d, e, f, g, h, i, j, k]
+                return columns.map { "\($0)" }
             }
         }
         #expect(rows.count == 4)
         #expect(rows == reference)
         // Exactly the same instants, to the bit.
+        let instantsQuery: PostgresQuery = "SELECT '2026-11-30 08:00:00.123457+00'::timestamptz, '1900-01-01 00:00:00.5+00'::timestamptz"
         let instants = try await db.withConnection { c in
-            try await c.query("SELECT '2026-11-30 08:00:00.123457+00'::timestamptz, '1900-01-01 00:00:00.5+00'::timestamptz", logger: db.logger)
+            try await c.query(instantsQuery, logger: db.logger)
                 .all { r in [try r.next(Date.self), try r.next(Date.self)] }
         }
         let decoded = try await db.withConnection { c in
-            try await c.query("SELECT '2026-11-30 08:00:00.123457+00'::timestamptz, '1900-01-01 00:00:00.5+00'::timestamptz", logger: db.logger)
+            try await c.query(instantsQuery, logger: db.logger)
                 .collect().map { row in try row.decode((Date, Date).self) }
         }
         #expect(instants.first?.map(\.timeIntervalSinceReferenceDate.bitPattern) == decoded.first.map { [$0.0, $0.1].map(\.timeIntervalSinceReferenceDate.bitPattern) })

@@ -23,19 +23,19 @@ package struct RowReader {
 
     package mutating func next(_: UUID.Type = UUID.self) throws -> UUID {
         let cell = try cell()
-        if cell.format == .binary, cell.dataType == .uuid, let bytes = cell.bytes, bytes.readableBytes == 16 {
-            return bytes.withUnsafeReadableBytes { UUID(uuid: $0.loadUnaligned(as: uuid_t.self)) }
-        }
-        return try cell.decode(UUID.self)
+        return try Self.binaryUUID(cell) ?? cell.decode(UUID.self)
     }
 
     package mutating func next(_: UUID?.Type = UUID?.self) throws -> UUID? {
         let cell = try cell()
         if cell.bytes == nil { return nil }
-        if cell.format == .binary, cell.dataType == .uuid, let bytes = cell.bytes, bytes.readableBytes == 16 {
-            return bytes.withUnsafeReadableBytes { UUID(uuid: $0.loadUnaligned(as: uuid_t.self)) }
-        }
-        return try cell.decode(UUID?.self)
+        return try Self.binaryUUID(cell) ?? cell.decode(UUID?.self)
+    }
+
+    /// A binary uuid cell's 16 bytes, read in place; nil for any other cell.
+    private static func binaryUUID(_ cell: PostgresCell) -> UUID? {
+        guard cell.format == .binary, cell.dataType == .uuid, let bytes = cell.bytes, bytes.readableBytes == 16 else { return nil }
+        return bytes.withUnsafeReadableBytes { UUID(uuid: $0.loadUnaligned(as: uuid_t.self)) }
     }
 
     package mutating func next(_: Date.Type = Date.self) throws -> Date {
