@@ -1,6 +1,9 @@
 // GET a page of the employee list of one site.
-import { getOk } from './lib.js';
+import { expectStatus, get } from './lib.js';
+
+expectStatus(200);
+const path = `/api/v1/employees?limit=100&site_id=${__ENV.SITE_ID}`;
 
 export default function () {
-  getOk(`/api/v1/employees?limit=100&site_id=${__ENV.SITE_ID}`);
+  get(path);
 }
