@@ -36,6 +36,29 @@ import Testing
         #expect(replies.allSatisfy { $0.value == .string("reply \($0.key)") })
     }
 
+    /// Commands take the connection once made without asking its future again; a connection Redis
+    /// drops is forgotten, and the next command makes a new one.
+    @Test func aConnectionRedisDropsIsMadeAgain() async throws {
+        let redis = RedisConnection(configuration: TestEnvironment.redisConfiguration)
+        let admin = RedisConnection(configuration: TestEnvironment.redisConfiguration)
+        guard case .integer(let first) = try await redis.command(["CLIENT", "ID"]) else { throw DomainError(.unavailable, "CLIENT ID") }
+        #expect(try await redis.command(["CLIENT", "ID"]) == .integer(first), "the made connection is reused")
+        #expect(try await admin.command(["CLIENT", "KILL", "ID", String(first)]) == .integer(1))
+        // A command may still meet the dropped connection before its close is seen; it fails as
+        // unavailable, and one of the next few runs on a new connection.
+        var second: Int?
+        for _ in 0..<20 where second == nil {
+            do {
+                if case .integer(let id) = try await redis.command(["CLIENT", "ID"]) { second = id }
+            } catch let error as DomainError {
+                #expect(error.code == .unavailable)
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        let made = try #require(second, "no command succeeded after the connection was dropped")
+        #expect(made != first)
+    }
+
     /// The database number of the URL is selected on every (re)connection.
     @Test func theConfiguredDatabaseIsSelected() async throws {
         var other = TestEnvironment.redisConfiguration

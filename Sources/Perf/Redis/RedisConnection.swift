@@ -15,6 +15,9 @@ public final class RedisConnection: Sendable {
     private struct State {
         /// The connection being made or made.
         var channel: EventLoopFuture<any Channel>?
+        /// The connection once made: commands take it from here rather than through `channel`, whose
+        /// callbacks would cost each command a trip to the event loop and back before it is even sent.
+        var live: (any Channel)?
         /// Numbers the attempts, so a stale attempt's end does not forget its replacement.
         var attempts = 0
     }
@@ -38,14 +41,26 @@ public final class RedisConnection: Sendable {
     /// Runs a command (arguments are passed binary-safe, never interpolated into a command string).
     public func command(_ arguments: [String]) async throws -> Reply {
         let channel: any Channel
-        do {
-            channel = try await connected().get()
-        } catch let error as DomainError {
-            throw error
-        } catch {
-            throw DomainError(.unavailable, "redis unavailable at \(configuration.redactedURL): \(error)")
+        if let live = state.withLockedValue({ $0.live }) {
+            channel = live
+        } else {
+            do {
+                channel = try await connected().get()
+            } catch let error as DomainError {
+                throw error
+            } catch {
+                throw DomainError(.unavailable, "redis unavailable at \(configuration.redactedURL): \(error)")
+            }
         }
-        return try await Self.send(arguments, on: channel, timeout: configuration.timeout).get()
+        let timeout = configuration.timeout
+        // One task on the event loop sends the command and arms its timeout; the reply resumes the caller
+        // from there. (Calling the future API from here instead costs a task on the loop per call:
+        // the write, the timer, each callback.)
+        return try await withUnsafeThrowingContinuation { continuation in
+            channel.eventLoop.execute {
+                Self.send(arguments, on: channel, timeout: timeout).whenComplete { continuation.resume(with: $0) }
+            }
+        }
     }
 
     public func ping() async throws {
@@ -55,12 +70,16 @@ public final class RedisConnection: Sendable {
     /// Closes the connection; a later command opens a new one.
     public func close() {
         let channel = state.withLockedValue { state in
-            defer { state.channel = nil }
+            defer {
+                state.channel = nil
+                state.live = nil
+            }
             return state.channel
         }
         channel?.whenSuccess { channel in channel.close(promise: nil) }
     }
 
+    /// Sends a command and arms its timeout; called on the channel's event loop.
     private static func send(_ arguments: [String], on channel: any Channel, timeout: Duration) -> EventLoopFuture<Reply> {
         let promise = channel.eventLoop.makePromise(of: Reply.self)
         let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(timeout.nanosecondsValue)) {
@@ -87,7 +106,9 @@ public final class RedisConnection: Sendable {
             // Weak: an open channel must not keep its connection object alive (deinit closes it).
             channel.whenComplete { [weak self] result in
                 switch result {
-                case .success(let channel): channel.closeFuture.whenComplete { [weak self] _ in self?.forget(attempt) }
+                case .success(let channel):
+                    self?.made(channel, attempt)
+                    channel.closeFuture.whenComplete { [weak self] _ in self?.forget(attempt) }
                 case .failure: self?.forget(attempt)
                 }
             }
@@ -95,9 +116,18 @@ public final class RedisConnection: Sendable {
         return channel
     }
 
+    private func made(_ channel: any Channel, _ attempt: Int) {
+        state.withLockedValue { state in
+            if state.attempts == attempt, channel.isActive { state.live = channel }
+        }
+    }
+
     private func forget(_ attempt: Int) {
         state.withLockedValue { state in
-            if state.attempts == attempt { state.channel = nil }
+            if state.attempts == attempt {
+                state.channel = nil
+                state.live = nil
+            }
         }
     }
 
