@@ -160,20 +160,7 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
         reserve(38)
         let out = base + count
         out[0] = UInt8(ascii: "\"")
-        var at = 1
-        // The 16 bytes read in place: an array of them was an allocation per identifier.
-        withUnsafeBytes(of: id.uuid) { raw in
-            for index in 0..<16 {
-                if index == 4 || index == 6 || index == 8 || index == 10 {
-                    out[at] = UInt8(ascii: "-")
-                    at += 1
-                }
-                let byte = raw[index]
-                out[at] = Self.upperHexDigit(byte >> 4)
-                out[at + 1] = Self.upperHexDigit(byte & 0xF)
-                at += 2
-            }
-        }
+        id.write(into: out + 1)
         out[37] = UInt8(ascii: "\"")
         count += 38
     }
@@ -231,10 +218,6 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
 
     // Computed, not looked up in a global table: a static array costs a lazy-initialisation check on
     // every access, and identifiers are written by the thousand.
-    @inline(__always) static func upperHexDigit(_ nibble: UInt8) -> UInt8 {
-        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "A") - 10 + nibble
-    }
-
     @inline(__always) static func lowerHexDigit(_ nibble: UInt8) -> UInt8 {
         nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
     }

@@ -24,7 +24,7 @@ struct QueryParameters: Sendable {
 
     func id(_ name: String) throws -> UUID? {
         guard let text = string(name) else { return nil }
-        guard let id = UUID(uuidString: text) else { throw RequestError(code: "invalid_query", status: .badRequest, detail: "\(name) must be a UUID", field: name) }
+        guard let id = UUID(text: text) else { throw RequestError(code: "invalid_query", status: .badRequest, detail: "\(name) must be a UUID", field: name) }
         return id
     }
 

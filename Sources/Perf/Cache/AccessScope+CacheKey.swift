@@ -8,10 +8,10 @@ extension AccessScope {
         case .organization:
             return "org"
         case .units(let sites, let teams):
-            return "u:" + sites.map(\.uuidString).sorted().joined(separator: ",") + ";"
-                + teams.map(\.uuidString).sorted().joined(separator: ",")
+            return "u:" + sites.map { $0.text() }.sorted().joined(separator: ",") + ";"
+                + teams.map { $0.text() }.sorted().joined(separator: ",")
         case .employee(let id):
-            return "e:" + (id?.uuidString ?? "none")
+            return "e:" + (id?.text() ?? "none")
         }
     }
 }

@@ -5,6 +5,7 @@ import Logging
 import Metrics
 import NIOConcurrencyHelpers
 import NIOCore
+import Synchronization
 
 /// Cache-aside for the heavy reads (employee and shift lists, planning weeks, mission staffing),
 /// in Redis, scoped by organisation.
@@ -160,14 +161,14 @@ public final class ReadCache: ChangeObserver, Sendable {
         let started = clock.now
         let entryKey: String
         let digest = Self.digest(key)
-        let localKey = "\(kind.rawValue):\(organizationID.uuidString):\(digest)"
+        let localKey = "\(kind.rawValue):\(organizationID.text()):\(digest)"
         let kept = configuration.localBytes > 0 ? state.withLockedValue { $0.local.entries[localKey] } : nil
         do {
             // One round trip: the epoch and generation tokens (created on first use), and the entry,
             // or only a mark when the entry this process keeps is still the current one.
             let reply = try await lookup(on: redis, [
                 "2", epochKey, generationKey(organizationID),
-                "\(configuration.namespace):\(organizationID.uuidString):", ":\(kind.rawValue):\(digest)",
+                "\(configuration.namespace):\(organizationID.text()):", ":\(kind.rawValue):\(digest)",
                 Self.token(), Self.token(), kept?.entryKey ?? "",
             ])
             guard case .array(let parts) = reply, parts.count == 2, case .string(let resolved) = parts[0] else {
@@ -268,7 +269,7 @@ public final class ReadCache: ChangeObserver, Sendable {
         } else {
             try await invalidateAll()
         }
-        let pattern = "\(configuration.namespace):\(organizationID?.uuidString ?? "*"):*"
+        let pattern = "\(configuration.namespace):\(organizationID?.text() ?? "*"):*"
         var deleted = 0
         for key in try await scan(pattern) where !key.hasSuffix(":gen") {
             if case .integer(let n) = try await redis.command(["UNLINK", key]) { deleted += n }
@@ -323,7 +324,7 @@ public final class ReadCache: ChangeObserver, Sendable {
         _ = try await redis.command(["SET", generationKey(organizationID), Self.token()])
     }
     private func generationKey(_ organizationID: UUID) -> String {
-        "\(configuration.namespace):\(organizationID.uuidString):gen"
+        "\(configuration.namespace):\(organizationID.text()):gen"
     }
 
     /// Reads the epoch and the organisation's generation (a fresh random token, NX so the first writer
@@ -409,10 +410,18 @@ public final class ReadCache: ChangeObserver, Sendable {
         return keys
     }
 
+    /// A token for an epoch or a generation, unique across processes and time: a random prefix drawn
+    /// once per process, then a counter. Every lookup passes two (used only when Redis lost the keys),
+    /// and drawing them from the system's generator was a system call each, on every cached read.
     static func token() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return String(generator.next(), radix: 36)
+        tokenPrefix + String(tokenCounter.wrappingAdd(1, ordering: .relaxed).oldValue, radix: 36)
     }
+
+    private static let tokenPrefix: String = {
+        var generator = SystemRandomNumberGenerator()
+        return String(generator.next(), radix: 36) + "."
+    }()
+    private static let tokenCounter = Atomic<UInt64>(0)
 
     /// Keys stay short and free of user text: SHA-256 of the request's parameters, 128 bits.
     public static func digest(_ key: String) -> String {

@@ -17,7 +17,7 @@ struct AuthMiddleware: RouterMiddleware {
         var context = context
         let principal = try await auth.authenticate(accessToken: String(header.dropFirst(7)))
         context.principal = principal
-        context.logger[metadataKey: "crewplan.org_id"] = .string(principal.organizationID.uuidString)
+        context.logger[metadataKey: "crewplan.org_id"] = .string(principal.organizationID.text())
         if let setting = principal.locale.flatMap(Language.init(rawValue:)) { context.locale = setting.rawValue }
         do {
             return try await next(request, context)

@@ -14,7 +14,7 @@ struct ProblemMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         let incoming = request.headers[.init("X-Request-Id")!]
-        context.requestID = incoming.flatMap { $0.count <= 64 && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" } ? $0 : nil } ?? UUID().uuidString.lowercased()
+        context.requestID = incoming.flatMap { $0.count <= 64 && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" } ? $0 : nil } ?? UUID().text(lowercase: true)
         context.logger[metadataKey: "crewplan.request_id"] = .string(context.requestID)
         context.locale = Language.negotiate(
             cookie: request.cookies[WebCookie.language]?.value, acceptLanguage: request.headers[.acceptLanguage]

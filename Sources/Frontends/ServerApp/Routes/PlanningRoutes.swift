@@ -63,7 +63,7 @@ enum PlanningRoutes {
             }
             let (site, team, employee) = (try query.id("site"), try query.id("team"), try query.id("employee"))
             let planning = services.planning
-            let key = "w=\(start.mondayOfWeek)&site=\(site?.uuidString ?? "")&team=\(team?.uuidString ?? "")&employee=\(employee?.uuidString ?? "")|\(scope.cacheKey)"
+            let key = "w=\(start.mondayOfWeek)&site=\(site?.text() ?? "")&team=\(team?.text() ?? "")&employee=\(employee?.text() ?? "")|\(scope.cacheKey)"
             return try await JSON.cachedResponse(services.cache, .planningWeek, organizationID: p.organizationID, key: key, for: request) {
                 try await planning.week(organizationID: p.organizationID, containing: start, siteID: site, teamID: team, employeeID: employee, scope: scope)
             }
@@ -73,7 +73,7 @@ enum PlanningRoutes {
             try ResourceRoutes.requireOrganization(access.scope(for: p, .init(.planning, .read)))
             let missionID = try context.id()
             let planning = services.planning
-            return try await JSON.cachedResponse(services.cache, .staffing, organizationID: p.organizationID, key: missionID.uuidString, for: request) {
+            return try await JSON.cachedResponse(services.cache, .staffing, organizationID: p.organizationID, key: missionID.text(), for: request) {
                 try await planning.staffing(organizationID: p.organizationID, missionID: missionID)
             }
         }

@@ -43,7 +43,7 @@ struct WebMiddleware: RouterMiddleware {
             }
         }
         if let principal = context.principal {
-            context.logger[metadataKey: "crewplan.org_id"] = .string(principal.organizationID.uuidString)
+            context.logger[metadataKey: "crewplan.org_id"] = .string(principal.organizationID.text())
         }
         context.locale = Language.negotiate(
             userSetting: context.principal?.locale, cookie: cookies[WebCookie.language]?.value,
