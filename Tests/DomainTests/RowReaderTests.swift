@@ -66,4 +66,29 @@ import Testing
             }
         }
     }
+
+    /// A result gathered on the event loop is the streamed one, row for row, across the many pieces
+    /// PostgreSQL sends a large result in; a failing query fails with postgres-nio's own error.
+    @Test func gatheredRowsAreTheStreamedRows() async throws {
+        let db = try await TestEnvironment.database()
+        let query: PostgresQuery = "SELECT n, md5(n::text), gen_random_uuid() FROM generate_series(1, 5000) AS n ORDER BY n"
+        let (streamed, gathered) = try await db.withConnection { c in
+            let streamed = try await c.query(query, logger: db.logger).all { r in [String(try r.next(Int.self)), try r.next(String.self)] }
+            let gathered = try await c.gathered(query, logger: db.logger).all { r in
+                let row = [String(try r.next(Int.self)), try r.next(String.self)]
+                _ = try r.next(UUID.self)
+                return row
+            }
+            return (streamed, gathered)
+        }
+        #expect(gathered.count == 5000)
+        #expect(gathered == streamed)
+        let tuples = try await db.withConnection { c in try await c.gathered("SELECT 1::int8, 'a'::text", logger: db.logger).rows((Int, String).self) }
+        #expect(tuples.count == 1 && tuples[0].0 == 1 && tuples[0].1 == "a")
+        await #expect(throws: PSQLError.self) {
+            try await db.withConnection { c in try await c.gathered("SELECT 1 / (n - 3) FROM generate_series(1, 5) AS n", logger: db.logger) }
+        }
+        // The connection answers again after the error.
+        #expect(try await db.withConnection { c in try await c.gathered("SELECT 7::int8", logger: db.logger).rows(Int.self) }.count == 1)
+    }
 }

@@ -157,7 +157,7 @@ public struct PlanningService: Sendable {
         // One connection for the four reads: a pool checkout each would cost more than some of them.
         let (org, employees, shifts, missions) = try await database.withConnection { c in
             let org = try await OrganizationStore(database: database).get(id: organizationID, on: c)
-            let employees = try await c.query(
+            let employees = try await c.gathered(
                 """
                 SELECT id, name, email, team_id, site_id, weekly_contract_minutes, hourly_cost_cents, active
                 FROM employees
@@ -174,7 +174,7 @@ public struct PlanningService: Sendable {
             let to = monday.adding(days: 8).startInstant(in: org.zone)
             let shifts = try await store.shifts(organizationID: organizationID, employeeIDs: employees.map(\.id), from: from, to: to, on: c)
             let missionIDs = Array(Set(shifts.map(\.missionID)))
-            let missions = try await c.query(
+            let missions = try await c.gathered(
                 "SELECT \(unescaped: MissionStore.columns) FROM missions WHERE org_id = \(organizationID) AND id = ANY(\(missionIDs))",
                 logger: database.logger
             ).rows((UUID, String, String, UUID?, String, String, Int, Int).self).map(MissionStore.make)

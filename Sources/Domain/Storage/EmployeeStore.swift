@@ -105,7 +105,7 @@ public struct EmployeeStore: Sendable {
         let pattern = filter.query.map { "%\(SiteStore.escapeLike($0))%" }
         let own: UUID? = if case .employee(let id) = scope { id ?? UUID() } else { nil }
         let rows = try await database.withConnection { c in
-            try await c.query(
+            try await c.gathered(
                 """
                 SELECT id, name, email, team_id, site_id, weekly_contract_minutes, hourly_cost_cents, active
                 FROM employees

@@ -79,7 +79,7 @@ public struct OrganizationStore: Sendable {
     }
 
     private func one(_ query: PostgresQuery, on connection: PostgresConnection) async throws -> Organization? {
-        let rows = try await connection.query(query, logger: database.logger).rows((UUID, String, String, String, String, String).self)
+        let rows = try await connection.gathered(query, logger: database.logger).rows((UUID, String, String, String, String, String).self)
         return rows.first.map { id, slug, name, zone, locale, rules in
             let decoded = (try? JSONDecoder().decode(PlanningRules.self, from: Data(rules.utf8))) ?? .default
             return Organization(id: id, slug: slug, name: name, timeZone: zone, locale: locale, rules: decoded)

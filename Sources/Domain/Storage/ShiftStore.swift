@@ -112,7 +112,7 @@ public struct ShiftStore: Sendable {
         if page.after != nil && afterDate == nil { throw DomainError.invalid("cursor", "the cursor is not valid") }
         let status = filter.status?.rawValue
         let rows = try await database.withConnection { c in
-            try await c.query(
+            try await c.gathered(
                 """
                 SELECT \(unescaped: Self.columns) FROM shifts
                 WHERE org_id = \(organizationID)
@@ -149,7 +149,7 @@ public struct ShiftStore: Sendable {
 
     /// Shifts of some employees starting in [from, to), for planning views.
     func shifts(organizationID: UUID, employeeIDs: [UUID], from: Date, to: Date, on connection: PostgresConnection) async throws -> [Shift] {
-        try await connection.query(
+        try await connection.gathered(
             """
             SELECT \(unescaped: Self.columns) FROM shifts
             WHERE org_id = \(organizationID) AND employee_id = ANY(\(employeeIDs)) AND starts_at >= \(from) AND starts_at < \(to)
