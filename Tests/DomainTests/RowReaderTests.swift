@@ -74,7 +74,7 @@ import Testing
         let query: PostgresQuery = "SELECT n, md5(n::text), gen_random_uuid() FROM generate_series(1, 5000) AS n ORDER BY n"
         let (streamed, gathered) = try await db.withConnection { c in
             let streamed = try await c.query(query, logger: db.logger).all { r in [String(try r.next(Int.self)), try r.next(String.self)] }
-            let gathered = try await c.gathered(query, logger: db.logger).all { r in
+            let gathered = try await c.gathered(query, logger: db.logger) { r in
                 let row = [String(try r.next(Int.self)), try r.next(String.self)]
                 _ = try r.next(UUID.self)
                 return row
@@ -85,6 +85,16 @@ import Testing
         #expect(gathered == streamed)
         let tuples = try await db.withConnection { c in try await c.gathered("SELECT 1::int8, 'a'::text", logger: db.logger).rows((Int, String).self) }
         #expect(tuples.count == 1 && tuples[0].0 == 1 && tuples[0].1 == "a")
+        // A value that cannot be made fails the query with the maker's error, and the connection lives on.
+        await #expect(throws: DomainError.self) {
+            try await db.withConnection { c in
+                try await c.gathered("SELECT n FROM generate_series(1, 3000) AS n", logger: db.logger) { r -> Int in
+                    let n = try r.next(Int.self)
+                    if n == 2500 { throw DomainError(.invalidInput, "row 2500") }
+                    return n
+                }
+            }
+        }
         await #expect(throws: PSQLError.self) {
             try await db.withConnection { c in try await c.gathered("SELECT 1 / (n - 3) FROM generate_series(1, 5) AS n", logger: db.logger) }
         }

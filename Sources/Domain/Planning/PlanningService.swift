@@ -167,8 +167,7 @@ public struct PlanningService: Sendable {
                   AND (\(siteID)::uuid IS NULL OR site_id = \(siteID))
                   AND (\(teamID)::uuid IS NULL OR team_id = \(teamID))
                 ORDER BY name, id
-                """, logger: database.logger
-            ).all(EmployeeStore.make)
+                """, logger: database.logger, EmployeeStore.make)
             // One day either side so daily rest across the week's edges is judged.
             let from = monday.adding(days: -1).startInstant(in: org.zone)
             let to = monday.adding(days: 8).startInstant(in: org.zone)

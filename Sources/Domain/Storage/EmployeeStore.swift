@@ -117,8 +117,7 @@ public struct EmployeeStore: Sendable {
                   AND (\(pattern)::text IS NULL OR name ILIKE \(pattern) OR email ILIKE \(pattern))
                   AND (\(page.after?.key)::text IS NULL OR (name, id) > (\(page.after?.key), \(page.after?.id)))
                 ORDER BY name, id LIMIT \(page.limit + 1)
-                """, logger: database.logger
-            ).all(Self.make)
+                """, logger: database.logger, Self.make)
         }
         return page.page(rows, key: \.name, id: \.id)
     }

@@ -17,20 +17,35 @@ extension PostgresConnection {
             }
         }
     }
+
+    /// Every row of `query` made into a value by `make` on the connection's event loop as the rows
+    /// arrive (so making the first rows overlaps receiving the last), handed to the caller at once.
+    package func gathered<Value>(
+        _ query: PostgresQuery, logger: Logger, file: String = #fileID, line: Int = #line,
+        _ make: @escaping @Sendable (inout RowReader) throws -> Value
+    ) async throws -> [Value] {
+        let made = Made<Value>()
+        try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
+            eventLoop.execute {
+                let done: EventLoopFuture<PostgresQueryMetadata> = self.query(query, logger: logger, file: file, line: line) { row in
+                    var reader = RowReader(row)
+                    made.values.append(try make(&reader))
+                }
+                done.whenComplete { continuation.resume(with: $0.map { _ in }) }
+            }
+        }
+        return made.values
+    }
+}
+
+/// The values made from a query's rows. Unchecked: they are appended only on the connection's event
+/// loop, and read only once the query's future has completed there, which orders every append before
+/// the read; no two threads ever touch them at once.
+private final class Made<Value>: @unchecked Sendable {
+    var values: [Value] = []
 }
 
 extension Array where Element == PostgresRow {
-    /// Every row, made by `make` from its columns.
-    package func all<Value>(_ make: (inout RowReader) throws -> Value) throws -> [Value] {
-        var out: [Value] = []
-        out.reserveCapacity(count)
-        for row in self {
-            var reader = RowReader(row)
-            out.append(try make(&reader))
-        }
-        return out
-    }
-
     /// Every row decoded as the tuple `columns` (inlinable for the reason given on
     /// `PostgresRowSequence.rows`).
     @inlinable

@@ -125,8 +125,7 @@ public struct ShiftStore: Sendable {
                   AND (\(status)::text IS NULL OR status = \(status))
                   AND (\(afterDate)::timestamptz IS NULL OR (starts_at, id) > (\(afterDate), \(page.after?.id)))
                 ORDER BY starts_at, id LIMIT \(page.limit + 1)
-                """, logger: database.logger
-            ).all(Self.make)
+                """, logger: database.logger, Self.make)
         }
         return page.page(rows, key: { String($0.start.timeIntervalSince1970) }, id: \.id)
     }
@@ -154,8 +153,7 @@ public struct ShiftStore: Sendable {
             SELECT \(unescaped: Self.columns) FROM shifts
             WHERE org_id = \(organizationID) AND employee_id = ANY(\(employeeIDs)) AND starts_at >= \(from) AND starts_at < \(to)
             ORDER BY starts_at, id
-            """, logger: database.logger
-        ).all(Self.make)
+            """, logger: database.logger, Self.make)
     }
 
     private func write(organizationID: UUID, shift: Shift, previous: UUID?, scope: AccessScope) async throws -> WriteResult {
