@@ -115,8 +115,8 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
                     append(UInt8(ascii: "u"))
                     append(UInt8(ascii: "0"))
                     append(UInt8(ascii: "0"))
-                    append(Self.lowerHexDigit(byte >> 4))
-                    append(Self.lowerHexDigit(byte & 0xF))
+                    append(Hex.digit(byte >> 4))
+                    append(Hex.digit(byte & 0xF))
                 }
                 start = index + 1
             }
@@ -215,12 +215,6 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
     }
 
     public mutating func value(_ value: some JSONWritable) { value.write(to: &self) }
-
-    // Computed, not looked up in a global table: a static array costs a lazy-initialisation check on
-    // every access, and identifiers are written by the thousand.
-    @inline(__always) static func lowerHexDigit(_ nibble: UInt8) -> UInt8 {
-        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
-    }
 
     @inline(__always) private mutating func literal(_ text: StaticString) {
         text.withUTF8Buffer { append($0) }

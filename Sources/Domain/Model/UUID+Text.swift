@@ -15,7 +15,6 @@ extension UUID {
 
     /// Writes the 36 bytes of ``text(lowercase:)`` at `out`.
     @inline(__always) package func write(into out: UnsafeMutablePointer<UInt8>, lowercase: Bool = false) {
-        let letter = lowercase ? UInt8(ascii: "a") - 10 : UInt8(ascii: "A") - 10
         // The 16 bytes read in place: an array of them was an allocation per identifier.
         withUnsafeBytes(of: uuid) { raw in
             var at = 0
@@ -25,9 +24,8 @@ extension UUID {
                     at += 1
                 }
                 let byte = raw[index]
-                let high = byte >> 4, low = byte & 0xF
-                out[at] = high < 10 ? UInt8(ascii: "0") + high : letter + high
-                out[at + 1] = low < 10 ? UInt8(ascii: "0") + low : letter + low
+                out[at] = Hex.digit(byte >> 4, uppercase: !lowercase)
+                out[at + 1] = Hex.digit(byte & 0xF, uppercase: !lowercase)
                 at += 2
             }
         }
