@@ -9,13 +9,9 @@ extension PostgresConnection {
     /// week's 330 shifts: about thirteen wake-ups). For the reads a request answers with, bounded by a
     /// week or a page, one hand-over is cheaper; results of unbounded size keep the streaming form.
     package func gathered(_ query: PostgresQuery, logger: Logger, file: String = #fileID, line: Int = #line) async throws -> [PostgresRow] {
-        // One task on the event loop sends the query; the rows come back with a single resumption.
-        try await withUnsafeThrowingContinuation { continuation in
-            eventLoop.execute {
-                let result: EventLoopFuture<PostgresQueryResult> = self.query(query, logger: logger, file: file, line: line)
-                result.whenComplete { continuation.resume(with: $0.map(\.rows)) }
-            }
-        }
+        try await eventLoop.perform { () -> EventLoopFuture<PostgresQueryResult> in
+            self.query(query, logger: logger, file: file, line: line)
+        }.rows
     }
 
     /// Every row of `query` made into a value by `make` on the connection's event loop as the rows
@@ -25,13 +21,10 @@ extension PostgresConnection {
         _ make: @escaping @Sendable (inout RowReader) throws -> Value
     ) async throws -> [Value] {
         let made = Made<Value>()
-        try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
-            eventLoop.execute {
-                let done: EventLoopFuture<PostgresQueryMetadata> = self.query(query, logger: logger, file: file, line: line) { row in
-                    var reader = RowReader(row)
-                    made.values.append(try make(&reader))
-                }
-                done.whenComplete { continuation.resume(with: $0.map { _ in }) }
+        _ = try await eventLoop.perform { () -> EventLoopFuture<PostgresQueryMetadata> in
+            self.query(query, logger: logger, file: file, line: line) { row in
+                var reader = RowReader(row)
+                made.values.append(try make(&reader))
             }
         }
         return made.values

@@ -53,14 +53,8 @@ public final class RedisConnection: Sendable {
             }
         }
         let timeout = configuration.timeout
-        // One task on the event loop sends the command and arms its timeout; the reply resumes the caller
-        // from there. (Calling the future API from here instead costs a task on the loop per call:
-        // the write, the timer, each callback.)
-        return try await withUnsafeThrowingContinuation { continuation in
-            channel.eventLoop.execute {
-                Self.send(arguments, on: channel, timeout: timeout).whenComplete { continuation.resume(with: $0) }
-            }
-        }
+        // One task on the event loop sends the command and arms its timeout; the reply resumes the caller.
+        return try await channel.eventLoop.perform { Self.send(arguments, on: channel, timeout: timeout) }
     }
 
     public func ping() async throws {
