@@ -106,7 +106,7 @@ enum JSON {
 /// Path and query parameter parsing with problem errors.
 extension AppRequestContext {
     func id(_ name: String = "id") throws -> UUID {
-        guard let text = parameters.get(name), let id = UUID(uuidString: text) else {
+        guard let text = parameters.get(name), let id = UUID(text: text) else {
             throw RequestError(code: "invalid_id", status: .badRequest, detail: "\(name) must be a UUID", field: name)
         }
         return id
