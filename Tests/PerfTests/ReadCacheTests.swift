@@ -13,11 +13,13 @@ import Glibc
 /// The read cache against a real Redis and a real PostgreSQL: hits, invalidation by writes,
 /// read-your-writes under concurrency, no stampede, and fallback when Redis is down or stalled.
 @Suite struct ReadCacheTests {
-    static func cache(_ redis: RedisConfiguration = TestEnvironment.redisConfiguration, cooldown: Duration = .seconds(1)) async throws -> ReadCache {
-        let cache = ReadCache(
-            redis: redis, configuration: CacheConfiguration(cooldown: cooldown, namespace: "crewplan:test:\(UUID().uuidString.prefix(8))"),
-            logger: TestEnvironment.logger)
-        return cache
+    static func cache(
+        _ redis: RedisConfiguration = TestEnvironment.redisConfiguration, cooldown: Duration = .seconds(1),
+        commandTimeout: Duration = TestEnvironment.redisPatience
+    ) async throws -> ReadCache {
+        var configuration = TestEnvironment.cacheConfiguration(namespace: "crewplan:test:\(UUID().uuidString.prefix(8))", cooldown: cooldown)
+        configuration.commandTimeout = commandTimeout
+        return ReadCache(redis: redis, configuration: configuration, logger: TestEnvironment.logger)
     }
 
     /// The shared database, with `cache` told of every write (as the server wires it).
@@ -168,7 +170,7 @@ import Glibc
         #expect(try await read(cache, key: "small", small).contentEncoding == nil)
 
         let keepsNothing = ReadCache(
-            redis: TestEnvironment.redisConfiguration, configuration: CacheConfiguration(namespace: "crewplan:test:\(UUID().uuidString.prefix(8))", localBytes: 0),
+            redis: TestEnvironment.redisConfiguration, configuration: TestEnvironment.cacheConfiguration(namespace: "crewplan:test:\(UUID().uuidString.prefix(8))", localBytes: 0),
             logger: TestEnvironment.logger)
         _ = try await read(keepsNothing, compute)
         let fromRedis = try await read(keepsNothing, compute)
@@ -179,8 +181,8 @@ import Glibc
         let redis = try await PrivateRedis.start()
         defer { redis.stop() }
         let namespace = "crewplan:test:local"
-        let a = ReadCache(redis: redis.configuration, configuration: CacheConfiguration(namespace: namespace), logger: TestEnvironment.logger)
-        let b = ReadCache(redis: redis.configuration, configuration: CacheConfiguration(namespace: namespace), logger: TestEnvironment.logger)
+        let a = ReadCache(redis: redis.configuration, configuration: TestEnvironment.cacheConfiguration(namespace: namespace), logger: TestEnvironment.logger)
+        let b = ReadCache(redis: redis.configuration, configuration: TestEnvironment.cacheConfiguration(namespace: namespace), logger: TestEnvironment.logger)
         let org = UUID()
         let version = NIOLockedValueBox(1)
         let computed = NIOLockedValueBox(0)
@@ -221,13 +223,13 @@ import Glibc
 
         // The byte budget bounds what a process keeps, oldest out first.
         let small = ReadCache(
-            redis: redis.configuration, configuration: CacheConfiguration(namespace: namespace, localBytes: 8_000), logger: TestEnvironment.logger)
+            redis: redis.configuration, configuration: TestEnvironment.cacheConfiguration(namespace: namespace, localBytes: 8_000), logger: TestEnvironment.logger)
         for i in 0..<20 {
             _ = try await small.fetch(.shifts, organizationID: org, key: "k\(i)") { Data(String(repeating: "\(i % 10)", count: 1_000).utf8) }
         }
         #expect(small.localEntries.bytes <= 8_000 && small.localEntries.count >= 4)
         let off = ReadCache(
-            redis: redis.configuration, configuration: CacheConfiguration(namespace: namespace, localBytes: 0), logger: TestEnvironment.logger)
+            redis: redis.configuration, configuration: TestEnvironment.cacheConfiguration(namespace: namespace, localBytes: 0), logger: TestEnvironment.logger)
         #expect(try await served(off) == 3)
         #expect(try await served(off) == 3)
         #expect(off.localEntries.count == 0 && off.statistics.count(.planningWeek, .hit) == 2)
@@ -296,7 +298,8 @@ import Glibc
     @Test func aStalledRedisFallsBackWithinTheTimeoutAndNothingStaleIsServed() async throws {
         let redis = try await PrivateRedis.start()
         defer { redis.stop() }
-        let cache = try await Self.cache(redis.configuration, cooldown: .milliseconds(300))
+        // A second per command: far below a stall's "forever", far above what a busy machine makes a reply wait.
+        let cache = try await Self.cache(redis.configuration, cooldown: .milliseconds(300), commandTimeout: .seconds(1))
         let org = UUID()
         let version = NIOLockedValueBox(1)
         let compute: @Sendable () async throws -> Data = { Data("{\"v\":\(version.withLockedValue { $0 })}".utf8) }
@@ -312,7 +315,7 @@ import Glibc
         await cache.organizationDidChange(org)
         #expect(cache.pendingInvalidations == 1)
         #expect(try await cache.fetch(.shifts, organizationID: org, key: "k", compute: compute) == Data("{\"v\":2}".utf8))
-        #expect(clock.now - start < .seconds(10), "two timed-out commands cost about 200 ms; a stalled Redis without the timeout would hang for good, so a bound far above the timeout still tells them apart on a machine busy with the whole suite")
+        #expect(clock.now - start < .seconds(10), "two timed-out commands cost about 2 s; a stalled Redis without the timeout would hang for good, so a bound far above the timeout still tells them apart on a machine busy with the whole suite")
         kill(redis.pid, SIGCONT)
 
         try await Task.sleep(for: .milliseconds(400))
@@ -377,7 +380,7 @@ struct PrivateRedis {
             ["--port", String(port), "--bind", "127.0.0.1", "--daemonize", "yes", "--pidfile", pidFile, "--save", "", "--appendonly", "no", "--dir", directory.path],
             hint: "Install redis-server (scripts/test.sh does).")
         #expect(run.status == 0, "redis-server: \(run.error)")
-        let configuration = RedisConfiguration(port: port, timeout: .milliseconds(100))
+        let configuration = RedisConfiguration(port: port, timeout: TestEnvironment.redisPatience)
         for _ in 0..<50 {
             if let text = try? String(contentsOfFile: pidFile, encoding: .utf8), let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)),
                 (try? await RedisConnection(configuration: configuration).ping()) != nil

@@ -13,7 +13,8 @@ import Testing
 enum API {
     static func configuration() -> ServerConfiguration {
         ServerConfiguration(
-            database: TestEnvironment.databaseConfiguration, redis: TestEnvironment.redisConfiguration, security: TestEnvironment.security)
+            database: TestEnvironment.databaseConfiguration, redis: TestEnvironment.redisConfiguration, security: TestEnvironment.security,
+            cache: TestEnvironment.cacheConfiguration())
     }
 
     static func withApp<T: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
