@@ -214,7 +214,7 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: [
-                "Domain", "Perf", "CrewplanTestSupport", .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                "Domain", "Perf", "Security", "CrewplanTestSupport", .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,6 +1,7 @@
 import CrewplanTestSupport
 import Domain
 import Perf
+import Security
 import Foundation
 import NIOConcurrencyHelpers
 #if canImport(FoundationNetworking)
@@ -86,6 +87,19 @@ import Testing
         let bad = try await Self.run("crewplan", ["user", "create", "--org", t.organization.slug, "--email", "x@x.test", "--role", "pilot", "--database-url", databaseURL], input: "a long enough password\n")
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("role"))
+        // An account moved from another system: standard input holds its bcrypt hash, and it signs in.
+        let movedEmail = "moved-\(UUID().uuidString.prefix(6).lowercased())@x.test"
+        let hash = try await PasswordHasher().hash("the password it had before")
+        let moved = try await Self.run(
+            "crewplan", ["user", "create", "--org", t.organization.slug, "--email", movedEmail, "--role", "employee", "--bcrypt-hash", "--database-url", databaseURL],
+            input: hash + "\n")
+        #expect(moved.status == 0, "\(moved.stderr)")
+        let auth = await AuthService(database: db, configuration: TestEnvironment.security, logger: TestEnvironment.logger)
+        _ = try await auth.login(email: movedEmail, password: "the password it had before", address: "127.0.0.1")
+        let notAHash = try await Self.run(
+            "crewplan", ["user", "create", "--org", t.organization.slug, "--email", "x2@x.test", "--role", "employee", "--bcrypt-hash", "--database-url", databaseURL],
+            input: "a long enough password\n")
+        #expect(notAHash.status == 1 && notAHash.stderr.contains("not a bcrypt hash"), "\(notAHash.stderr)")
     }
 
     /// The CLI's writes invalidate the server's cache, and operators can inspect and clear it.

@@ -47,18 +47,10 @@ import Testing
 
 /// `crewplan dev up/down` behaviour: real initdb, pg_ctl and redis-server in a throwaway folder.
 @Suite struct LocalServicesTests {
-    static func freePort() async throws -> Int {
-        for _ in 0..<50 {
-            let port = Int.random(in: 45_001...55_000)
-            if (try? await Subprocess.run(tool: "bash", ["-c", "exec 3<>/dev/tcp/127.0.0.1/\(port)"]))?.status != 0 { return port }
-        }
-        throw TestEnvironment.ServiceMissing(message: "no free port")
-    }
-
     @Test func upStartsBothAndDownStopsThem() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("crewplan-dev-\(UUID().uuidString.prefix(8))")
         let services = LocalServices(
-            configuration: .init(dataDirectory: dir, postgresPort: try await Self.freePort(), redisPort: try await Self.freePort(), ephemeral: true), logger: TestEnvironment.logger)
+            configuration: .init(dataDirectory: dir, postgresPort: try await LoadRunner.freePort(), redisPort: try await LoadRunner.freePort(), ephemeral: true), logger: TestEnvironment.logger)
         defer { try? FileManager.default.removeItem(at: dir) }
         let before = try await services.status()
         #expect(!before.postgresRunning && !before.redisRunning)

@@ -156,6 +156,31 @@ import Testing
         }
     }
 
+    /// Accounts moved from another system keep their bcrypt hash: they sign in with their password;
+    /// a text that is not a bcrypt hash, or one weaker than this server's cost, is refused.
+    @Test func importedBcryptHashesSignInAndWeakOnesAreRefused() async throws {
+        let db = try await TestEnvironment.database()
+        let t = try await TenantFixture.make(db)
+        let admin = UserAdmin(database: db, logger: TestEnvironment.logger)
+        let password = "moved from the old system"
+        let hash = try await PasswordHasher().hash(password)
+        let email = "moved@\(t.organization.slug).test"
+        _ = try await admin.create(organizationID: t.organization.id, .init(email: email, credential: .bcryptHash(hash), role: .employee))
+        let auth = await AuthService(database: db, configuration: TestEnvironment.security, logger: TestEnvironment.logger)
+        _ = try await auth.login(email: email, password: password, address: "127.0.0.1")
+        await #expect(throws: SecurityError.self) { try await auth.login(email: email, password: "not the password", address: "127.0.0.1") }
+
+        #expect(PasswordHasher.bcryptCost(of: hash) == 12)
+        let weaker = "$2b$10$" + hash.dropFirst(7)
+        let malformed = [String(hash.dropLast()), hash.replacingOccurrences(of: "$2b$", with: "$2x$"), String(hash.prefix(59)) + "!", "correct horse battery staple"]
+        for bad in [weaker] + malformed {
+            let refused = await #expect(throws: DomainError.self) {
+                try await admin.create(organizationID: t.organization.id, .init(email: "bad\(bad.count)@\(t.organization.slug).test", credential: .bcryptHash(bad), role: .employee))
+            }
+            #expect(refused?.field == "password_hash")
+        }
+    }
+
     @Test func shortSecretsAreRefused() {
         #expect(throws: SecurityError.self) { try SecurityConfiguration(jwtSecret: Array("too short".utf8)) }
         #expect(throws: SecurityError.self) { try SecurityConfiguration.fromEnvironment([:]) }

@@ -20,6 +20,10 @@ public struct TenantFixture: Sendable {
     public var managerEmail: String
     public var employeeEmail: String
 
+    public static let password = "correct horse battery staple"
+    /// The bcrypt hash of `password`, made once per test process by the product's hasher.
+    private static let bcryptHash = Task { try await PasswordHasher().hash(password) }
+
     public static func make(_ database: Database, timeZone: String = "Europe/Paris", rules: PlanningRules = .default) async throws -> TenantFixture {
         let tag = UUID().uuidString.prefix(8).lowercased()
         let org = try await OrganizationStore(database: database).create(.init(slug: "t-\(tag)", name: "Test \(tag)", timeZone: timeZone, locale: "en", rules: rules))
@@ -40,12 +44,16 @@ public struct TenantFixture: Sendable {
         let mission = try await MissionStore(database: database).create(
             organizationID: org.id,
             .init(client: "Client", name: "Mission \(tag)", siteID: site.id, startDate: LocalDate("2026-01-01")!, endDate: LocalDate("2026-12-31")!, budgetCents: 1_000_000, billingRateCents: 5000))
-        let password = "correct horse battery staple"
+        let password = Self.password
+        // Every fixture login has the same password: one real hash (bcrypt, cost 12, a third of a second
+        // of CPU) serves every tenant's accounts, as hashes moved from another system would, instead of
+        // 170 hashes taking half of the suite's CPU. Sign-ins still verify it at full cost.
+        let credential = UserAdmin.NewUser.Credential.bcryptHash(try await Self.bcryptHash.value)
         let admin = UserAdmin(database: database, logger: TestEnvironment.logger)
         let adminEmail = "admin@\(tag).test", managerEmail = "manager@\(tag).test", employeeEmail = "alice.login@\(tag).test"
-        _ = try await admin.create(organizationID: org.id, .init(email: adminEmail, password: password, role: .admin))
-        _ = try await admin.create(organizationID: org.id, .init(email: managerEmail, password: password, role: .manager, siteIDs: [site.id]))
-        _ = try await admin.create(organizationID: org.id, .init(email: employeeEmail, password: password, role: .employee, employeeID: alice.id))
+        _ = try await admin.create(organizationID: org.id, .init(email: adminEmail, credential: credential, role: .admin))
+        _ = try await admin.create(organizationID: org.id, .init(email: managerEmail, credential: credential, role: .manager, siteIDs: [site.id]))
+        _ = try await admin.create(organizationID: org.id, .init(email: employeeEmail, credential: credential, role: .employee, employeeID: alice.id))
         return TenantFixture(
             organization: org, site: site, otherSite: otherSite, team: team, otherTeam: otherTeam, alice: alice, bob: bob, carol: carol, mission: mission,
             password: password, adminEmail: adminEmail, managerEmail: managerEmail, employeeEmail: employeeEmail)

@@ -15,6 +15,8 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "Employee id to link (employees see their own planning).") var employee: String?
         @Option(help: "Site ids a manager plans (repeatable).") var site: [String] = []
         @Option(help: "Team ids a manager plans (repeatable).") var team: [String] = []
+        @Flag(help: "Standard input holds a bcrypt hash from another system (of at least this server's cost), not a password.")
+        var bcryptHash = false
 
         func run() async throws {
             try await runReporting(json: db.json) {
@@ -25,7 +27,8 @@ struct UserCommand: AsyncParsableCommand {
                 let employeeID = try employee.map { try ids([$0], "employee")[0] }
                 let sites = try ids(site, "site")
                 let teams = try ids(team, "team")
-                let password = (readLine(strippingNewline: true) ?? "")
+                let secret = (readLine(strippingNewline: true) ?? "")
+                let credential: UserAdmin.NewUser.Credential = bcryptHash ? .bcryptHash(secret) : .password(secret)
                 let slug = org
                 let account = try await db.withDatabase { database in
                     guard let organization = try await OrganizationStore(database: database).find(slug: slug) else {
@@ -33,7 +36,7 @@ struct UserCommand: AsyncParsableCommand {
                     }
                     return try await UserAdmin(database: database, logger: Output.logger).create(
                         organizationID: organization.id,
-                        .init(email: email, password: password, role: role, employeeID: employeeID, siteIDs: sites, teamIDs: teams))
+                        .init(email: email, credential: credential, role: role, employeeID: employeeID, siteIDs: sites, teamIDs: teams))
                 }
                 if db.json { return Output.json(account) }
                 print("created \(account.role.rawValue) \(account.email) (\(account.id))")
