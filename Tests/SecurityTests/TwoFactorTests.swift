@@ -110,8 +110,22 @@ import Testing
         let stored = try await database.withConnection { c in
             try await c.query("SELECT code_hash FROM recovery_codes WHERE user_id = \(user)", logger: TestEnvironment.logger).decode(String.self).collect()
         }
-        #expect(stored.allSatisfy { $0.hasPrefix("$2") }, "bcrypt: salted and slow")
-        #expect(!stored.contains { hash in fresh.contains { hash.contains($0) } })
+        // 120 random bits per code: SHA-256 (NIST SP 800-63B 5.1.2.2), bound to the user and the code's id.
+        #expect(stored.count == 10 && stored.allSatisfy { $0.hasPrefix("sha256$") && $0.count == 7 + 64 }, "\(stored)")
+        #expect(Set(stored).count == 10)
+        #expect(!stored.contains { hash in fresh.contains { code in hash.contains(code) || hash.contains(code.replacingOccurrences(of: "-", with: "")) } })
+        // A code stored with bcrypt before the change still works, once.
+        let legacySecret = "ABCDEFGHIJKLMNOPQRSTUVWX"
+        let legacyHash = try await PasswordHasher().hash(legacySecret)
+        try await database.withConnection { c in
+            try await c.query("INSERT INTO recovery_codes (user_id, code_id, code_hash) VALUES (\(user), 'ZZZZ', \(legacyHash))", logger: TestEnvironment.logger)
+        }
+        try await service.useRecoveryCode(userID: user, code: "ZZZZ-ABCD-EFGH-IJKL-MNOP-QRST-UVWX", address: "127.0.0.1")
+        await #expect(throws: SecurityError.self) { try await service.useRecoveryCode(userID: user, code: "ZZZZ-ABCD-EFGH-IJKL-MNOP-QRST-UVWX", address: "127.0.0.1") }
+        // A right code's id with another secret is refused.
+        let other = String(fresh[4].prefix(5)) + "AAAA-AAAA-AAAA-AAAA-AAAA-AAAA"
+        await #expect(throws: SecurityError.self) { try await service.useRecoveryCode(userID: user, code: other, address: "127.0.0.1") }
+        try await service.useRecoveryCode(userID: user, code: fresh[4], address: "127.0.0.1")
 
         // Wrong codes: five, then a growing lockout refuses even a right one.
         for _ in 0..<5 { await #expect(throws: SecurityError.self) { try await service.verify(userID: user, code: "000000", address: "127.0.0.1") } }

@@ -152,10 +152,7 @@ public struct TwoFactorService: Sendable {
             let text = Base32.encode(bytes)  // 29 characters: id (4) + 24 secret ones (120 bits)
             return (String(text.prefix(4)), String(text.dropFirst(4).prefix(24)))
         }
-        let hashes = try await withThrowingTaskGroup(of: (String, String).self) { group in
-            for code in codes { group.addTask { (code.id, try await hasher.hash(code.secret)) } }
-            return try await group.reduce(into: [String: String]()) { $0[$1.0] = $1.1 }
-        }
+        let hashes = codes.map { code in (code.id, RecoveryCodeHash.make(userID: userID, codeID: code.id, secret: code.secret)) }
         try await database.withTransaction { tx in
             try await tx.query("DELETE FROM recovery_codes WHERE user_id = \(userID)", logger: logger)
             for (id, hash) in hashes {
@@ -212,7 +209,16 @@ public struct TwoFactorService: Sendable {
             try await c.query("SELECT code_hash FROM recovery_codes WHERE user_id = \(userID) AND code_id = \(id) AND used_at IS NULL", logger: logger)
                 .decode(String.self).collect()
         }
-        guard text.count == 28, let hash = rows.first, try await hasher.verify(secret, hash: hash) else {
+        var matches = false
+        if text.count == 28, let hash = rows.first {
+            if RecoveryCodeHash.isSHA256(hash) {
+                matches = RecoveryCodeHash.matches(hash, userID: userID, codeID: id, secret: secret)
+            } else {
+                // Codes made before they were hashed with SHA-256 are bcrypt hashes, still honoured.
+                matches = try await hasher.verify(secret, hash: hash)
+            }
+        }
+        guard matches else {
             try await recordFailure(userID: userID, account: account, address: address, reason: "wrong_recovery_code")
             throw SecurityError(.unauthorized, "wrong or used recovery code")
         }
