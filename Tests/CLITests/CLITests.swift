@@ -110,7 +110,7 @@ import Testing
         #expect(seeded.status == 0, "\(seeded.stderr)")
         let org = try #require(try await OrganizationStore(database: db).find(slug: slug))
         // The server's cache (same Redis, same namespace).
-        let cache = ReadCache(redis: TestEnvironment.redisConfiguration, configuration: TestEnvironment.cacheConfiguration(), logger: TestEnvironment.logger)
+        let cache = ReadCache(redis: TestEnvironment.redisConfiguration, configuration: TestEnvironment.cacheConfiguration, logger: TestEnvironment.logger)
         let computed = NIOLockedValueBox(0)
         let read: @Sendable () async throws -> Data = {
             computed.withLockedValue { $0 += 1 }

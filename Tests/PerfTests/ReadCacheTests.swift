@@ -17,9 +17,10 @@ import Glibc
         _ redis: RedisConfiguration = TestEnvironment.redisConfiguration, cooldown: Duration = .seconds(1),
         commandTimeout: Duration = TestEnvironment.redisPatience
     ) async throws -> ReadCache {
-        var configuration = TestEnvironment.cacheConfiguration(namespace: "crewplan:test:\(UUID().uuidString.prefix(8))", cooldown: cooldown)
-        configuration.commandTimeout = commandTimeout
-        return ReadCache(redis: redis, configuration: configuration, logger: TestEnvironment.logger)
+        ReadCache(
+            redis: redis,
+            configuration: CacheConfiguration(commandTimeout: commandTimeout, cooldown: cooldown, namespace: "crewplan:test:\(UUID().uuidString.prefix(8))"),
+            logger: TestEnvironment.logger)
     }
 
     /// The shared database, with `cache` told of every write (as the server wires it).
@@ -170,7 +171,7 @@ import Glibc
         #expect(try await read(cache, key: "small", small).contentEncoding == nil)
 
         let keepsNothing = ReadCache(
-            redis: TestEnvironment.redisConfiguration, configuration: TestEnvironment.cacheConfiguration(namespace: "crewplan:test:\(UUID().uuidString.prefix(8))", localBytes: 0),
+            redis: TestEnvironment.redisConfiguration, configuration: CacheConfiguration(commandTimeout: TestEnvironment.redisPatience, namespace: "crewplan:test:\(UUID().uuidString.prefix(8))", localBytes: 0),
             logger: TestEnvironment.logger)
         _ = try await read(keepsNothing, compute)
         let fromRedis = try await read(keepsNothing, compute)
@@ -181,8 +182,8 @@ import Glibc
         let redis = try await PrivateRedis.start()
         defer { redis.stop() }
         let namespace = "crewplan:test:local"
-        let a = ReadCache(redis: redis.configuration, configuration: TestEnvironment.cacheConfiguration(namespace: namespace), logger: TestEnvironment.logger)
-        let b = ReadCache(redis: redis.configuration, configuration: TestEnvironment.cacheConfiguration(namespace: namespace), logger: TestEnvironment.logger)
+        let a = ReadCache(redis: redis.configuration, configuration: CacheConfiguration(commandTimeout: TestEnvironment.redisPatience, namespace: namespace), logger: TestEnvironment.logger)
+        let b = ReadCache(redis: redis.configuration, configuration: CacheConfiguration(commandTimeout: TestEnvironment.redisPatience, namespace: namespace), logger: TestEnvironment.logger)
         let org = UUID()
         let version = NIOLockedValueBox(1)
         let computed = NIOLockedValueBox(0)
@@ -223,13 +224,13 @@ import Glibc
 
         // The byte budget bounds what a process keeps, oldest out first.
         let small = ReadCache(
-            redis: redis.configuration, configuration: TestEnvironment.cacheConfiguration(namespace: namespace, localBytes: 8_000), logger: TestEnvironment.logger)
+            redis: redis.configuration, configuration: CacheConfiguration(commandTimeout: TestEnvironment.redisPatience, namespace: namespace, localBytes: 8_000), logger: TestEnvironment.logger)
         for i in 0..<20 {
             _ = try await small.fetch(.shifts, organizationID: org, key: "k\(i)") { Data(String(repeating: "\(i % 10)", count: 1_000).utf8) }
         }
         #expect(small.localEntries.bytes <= 8_000 && small.localEntries.count >= 4)
         let off = ReadCache(
-            redis: redis.configuration, configuration: TestEnvironment.cacheConfiguration(namespace: namespace, localBytes: 0), logger: TestEnvironment.logger)
+            redis: redis.configuration, configuration: CacheConfiguration(commandTimeout: TestEnvironment.redisPatience, namespace: namespace, localBytes: 0), logger: TestEnvironment.logger)
         #expect(try await served(off) == 3)
         #expect(try await served(off) == 3)
         #expect(off.localEntries.count == 0 && off.statistics.count(.planningWeek, .hit) == 2)

@@ -14,7 +14,7 @@ enum API {
     static func configuration() -> ServerConfiguration {
         ServerConfiguration(
             database: TestEnvironment.databaseConfiguration, redis: TestEnvironment.redisConfiguration, security: TestEnvironment.security,
-            cache: TestEnvironment.cacheConfiguration())
+            cache: TestEnvironment.cacheConfiguration)
     }
 
     static func withApp<T: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {

@@ -33,11 +33,7 @@ public enum TestEnvironment {
     }
 
     /// The read cache's settings for a test: the product's defaults but `redisPatience` per command.
-    public static func cacheConfiguration(namespace: String = "crewplan:c1", localBytes: Int = 64 << 20, cooldown: Duration = .seconds(1))
-        -> CacheConfiguration
-    {
-        CacheConfiguration(commandTimeout: redisPatience, cooldown: cooldown, namespace: namespace, localBytes: localBytes)
-    }
+    public static var cacheConfiguration: CacheConfiguration { CacheConfiguration(commandTimeout: redisPatience) }
 
     /// One pool per test process, running for the life of the process.
     static let shared: Database = {
