@@ -1,3 +1,4 @@
+import CrewplanTestSupport
 import Domain
 import Foundation
 import Perf
@@ -57,6 +58,41 @@ import Testing
                 "planning_week uncached p50, all rows / one week of rows",
             ])
         #expect(bad.markdown.contains("| planning_week p95 ms | 35.00 | 400 | FAIL |"))
+    }
+
+    @Test func theCommitMeasuredBesideTheWritesIsReportedAndKeptInJSON() throws {
+        let budgets = try LoadBudgets.load(from: Self.root.appendingPathComponent("load/budgets.yaml"))
+        let measurements: [LoadReport.Measurement] = [
+            .init(endpoint: "static", mode: .baseline, vus: 32, result: Self.result(p95: 5, rps: 9000)),
+            .init(endpoint: "shift_create", mode: .write, vus: 8, result: Self.result(p95: 40, rps: 500)),
+        ]
+        let report = LoadReport(budgets: budgets, dataset: Self.dataset, measurements: measurements, planningWeekSQLMilliseconds: 1.5, commitMilliseconds: 0.5)
+        #expect(report.markdown.contains("one commit with its WAL flush, right after the writes 0.50 ms."))
+        // shift_create's p50 is 20 ms here: 40 commits' worth.
+        #expect(report.markdown.contains("| shift_create p50 / one commit | 40.00 |"))
+        #expect(!report.checks.contains { $0.name.contains("commit") }, "a diagnostic, not a budget")
+
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        let json = try encoder.encode(report)
+        #expect(String(decoding: json, as: UTF8.self).contains("\"commit_ms\":0.5"))
+        #expect(try decoder.decode(LoadReport.self, from: json).commitMilliseconds == 0.5)
+
+        // Reports written before the commit was measured still read (the perf gate reads the last one).
+        var object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        object.removeValue(forKey: "commit_ms")
+        let older = try decoder.decode(LoadReport.self, from: try JSONSerialization.data(withJSONObject: object))
+        #expect(older.commitMilliseconds == nil)
+        #expect(!older.markdown.contains("commit"))
+    }
+
+    @Test func theCommitProbeRunsAgainstTheRealDatabase() async throws {
+        // Without its own table: the probe needs nothing of the schema, and a failing probe (a role that may
+        // not emit WAL messages) would throw here rather than answer.
+        let commit = try await LoadRunner.pgbench(LoadRunner.commitProbeSQL, database: TestEnvironment.databaseConfiguration, seconds: 1)
+        #expect(commit > 0 && commit < 1000)
     }
 
     @Test func k6SummariesAreRead() throws {

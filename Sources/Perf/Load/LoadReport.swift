@@ -37,6 +37,9 @@ public struct LoadReport: Sendable, Codable {
     public var dataset: Summary
     public var measurements: [Measurement]
     public var planningWeekSQLMilliseconds: Double
+    /// One commit with its WAL flush, measured right after the writes (pgbench, one connection); nil
+    /// in reports written before it was measured.
+    public var commitMilliseconds: Double?
     public var checks: [Check]
     public var passed: Bool { checks.allSatisfy(\.passed) }
 
@@ -54,12 +57,14 @@ public struct LoadReport: Sendable, Codable {
         case dataset, measurements, checks, passed
         case generatedAt = "generated_at"
         case planningWeekSQLMilliseconds = "planning_week_sql_ms"
+        case commitMilliseconds = "commit_ms"
     }
 
-    public init(budgets: LoadBudgets, dataset: LoadDataset, measurements: [Measurement], planningWeekSQLMilliseconds: Double) {
+    public init(budgets: LoadBudgets, dataset: LoadDataset, measurements: [Measurement], planningWeekSQLMilliseconds: Double, commitMilliseconds: Double? = nil) {
         self.dataset = Summary(employees: dataset.employees, shifts: dataset.shifts, planningWeekEmployees: dataset.teamEmployees)
         self.measurements = measurements
         self.planningWeekSQLMilliseconds = planningWeekSQLMilliseconds
+        self.commitMilliseconds = commitMilliseconds
         self.checks = Self.checks(budgets: budgets, measurements: measurements, sql: planningWeekSQLMilliseconds)
     }
 
@@ -69,6 +74,7 @@ public struct LoadReport: Sendable, Codable {
         dataset = try c.decode(Summary.self, forKey: .dataset)
         measurements = try c.decode([Measurement].self, forKey: .measurements)
         planningWeekSQLMilliseconds = try c.decode(Double.self, forKey: .planningWeekSQLMilliseconds)
+        commitMilliseconds = try c.decodeIfPresent(Double.self, forKey: .commitMilliseconds)
         checks = try c.decode([Check].self, forKey: .checks)
     }
 
@@ -78,6 +84,7 @@ public struct LoadReport: Sendable, Codable {
         try c.encode(dataset, forKey: .dataset)
         try c.encode(measurements, forKey: .measurements)
         try c.encode(planningWeekSQLMilliseconds, forKey: .planningWeekSQLMilliseconds)
+        try c.encodeIfPresent(commitMilliseconds, forKey: .commitMilliseconds)
         try c.encode(checks, forKey: .checks)
         try c.encode(passed, forKey: .passed)
     }
@@ -137,13 +144,18 @@ public struct LoadReport: Sendable, Codable {
             lines.append("| \(m.endpoint) | \(m.mode.rawValue) | \(m.vus) | \(f(r.p50Milliseconds)) | \(f(r.p95Milliseconds)) | \(f(r.p99Milliseconds)) | \(f(r.rps)) | \(f(r.errorRate * 100)) % |")
         }
         let staticRPS = Self.result(measurements, "static", .baseline)?.rps ?? 0
-        lines += ["", "Machine limits: static route \(f(staticRPS)) rps; raw SQL of the planning week (pgbench, one connection) \(f(planningWeekSQLMilliseconds)) ms.", ""]
+        var limits = "Machine limits: static route \(f(staticRPS)) rps; raw SQL of the planning week (pgbench, one connection) \(f(planningWeekSQLMilliseconds)) ms"
+        if let commitMilliseconds { limits += "; one commit with its WAL flush, right after the writes \(f(commitMilliseconds)) ms" }
+        lines += ["", limits + ".", ""]
         lines += ["| ratio | value |", "| --- | ---: |"]
         for endpoint in ["planning_week", "employees", "shifts"] {
             let cached = Self.result(measurements, endpoint, .cached)
             let uncached = Self.result(measurements, endpoint, .uncached)
             if let cached, staticRPS > 0 { lines.append("| \(endpoint) cached rps / static rps | \(f(cached.rps / staticRPS)) |") }
             if let cached, let uncached, uncached.rps > 0 { lines.append("| \(endpoint) cached rps / uncached rps | \(f(cached.rps / uncached.rps)) |") }
+        }
+        if let commitMilliseconds, commitMilliseconds > 0, let writes = Self.result(measurements, "shift_create", .write) {
+            lines.append("| shift_create p50 / one commit | \(f(writes.p50Milliseconds / commitMilliseconds)) |")
         }
         let ratios = Self.planningWeekRatios(measurements, sql: planningWeekSQLMilliseconds)
         if let toSQL = ratios.toSQL { lines.append("| planning_week uncached p50 / raw SQL | \(f(toSQL)) |") }

@@ -87,11 +87,27 @@ public struct LoadRunner: Sendable {
                 overrides: ["TOKEN": smallToken, "TEAM_ID": fewerRows.dataset.teamID.uuidString, "WEEK_START": fewerRows.dataset.weekStart.description])
         }
         try await measure("shift_create", .write, url: targets.cachedURL, vus: budgets.endpoints["shift_create"]?.vus ?? vus)
+        // Right after the writes, what one commit costs this machine's PostgreSQL: when shift_create is
+        // slow, this tells a slow disk (WAL flush) from a slow server.
+        progress("one commit with its WAL flush (pgbench, one connection)")
+        let commit: Double?
+        do {
+            commit = try await Self.pgbench(Self.commitProbeSQL, database: database, seconds: 2)
+        } catch {
+            // A diagnostic, not a budget: a database role that may not emit WAL messages loses the line only.
+            progress("one commit not measured: \(error)")
+            commit = nil
+        }
         try await measure("login", .write, url: targets.cachedURL, vus: budgets.endpoints["login"]?.vus ?? vus)
         progress("raw SQL of the planning week (pgbench, one connection)")
         let sql = try await Self.pgbench(dataset.planningWeekSQL, database: database, seconds: max(3, seconds / 2))
-        return LoadReport(budgets: budgets, dataset: dataset, measurements: measurements, planningWeekSQLMilliseconds: sql)
+        return LoadReport(budgets: budgets, dataset: dataset, measurements: measurements, planningWeekSQLMilliseconds: sql, commitMilliseconds: commit)
     }
+
+    /// One transaction that writes one WAL record and nothing else (a transactional logical message,
+    /// which takes a transaction id), so its commit waits for the WAL flush, as a shift write's does.
+    /// No table is touched. PostgreSQL lets superusers (the load run's local database owner) call it.
+    package static let commitProbeSQL = "SELECT pg_logical_emit_message(true, 'crewplan-commit-probe', '');\n"
 
     /// Average latency of one transaction of `sql`, from pgbench on one connection.
     public static func pgbench(_ sql: String, database: DatabaseConfiguration, seconds: Int) async throws -> Double {
