@@ -163,4 +163,40 @@ import Testing
         let employeeWeek = try await PlanningService(database: db).week(organizationID: t.organization.id, containing: LocalDate("2026-11-23")!, scope: .employee(t.alice.id))
         #expect(employeeWeek.rows.map(\.employee.id) == [t.alice.id])
     }
+
+    @Test func planningWeekFiltersCombineAndNewRulesShowAtOnce() async throws {
+        let db = try await TestEnvironment.database()
+        let t = try await TenantFixture.make(db)
+        _ = try await ShiftStore(database: db).create(organizationID: t.organization.id, t.shift(t.alice, "2026-11-24", 8, 12))
+        let planning = PlanningService(database: db)
+        let monday = LocalDate("2026-11-23")!
+        func names(siteID: UUID? = nil, teamID: UUID? = nil, employeeID: UUID? = nil, scope: AccessScope = .organization) async throws -> [String] {
+            try await planning.week(organizationID: t.organization.id, containing: monday, siteID: siteID, teamID: teamID, employeeID: employeeID, scope: scope)
+                .rows.map(\.employee.name)
+        }
+        #expect(try await names() == ["Alice", "Bob", "Carol"])
+        #expect(try await names(teamID: t.otherTeam.id) == ["Carol"])
+        #expect(try await names(employeeID: t.bob.id) == ["Bob"])
+        #expect(try await names(siteID: t.site.id, teamID: t.team.id) == ["Alice", "Bob"])
+        // Every filter given must hold: a team of another site, or another employee than one's own, shows nobody.
+        #expect(try await names(siteID: t.site.id, teamID: t.otherTeam.id) == [])
+        #expect(try await names(employeeID: t.bob.id, scope: .employee(t.alice.id)) == [])
+        #expect(try await names(scope: .employee(t.alice.id)) == ["Alice"])
+        await #expect(throws: DomainError.self) { try await planning.week(organizationID: UUID(), containing: monday) }
+
+        // Rules are decoded once per distinct text: changed rules are a new text, seen by the next read.
+        func dailyMaxViolations() async throws -> Int {
+            try await planning.week(organizationID: t.organization.id, containing: monday, employeeID: t.alice.id)
+                .rows[0].violations.filter { $0.rule == .dailyMax }.count
+        }
+        #expect(try await dailyMaxViolations() == 0)
+        let organizations = OrganizationStore(database: db)
+        var strict = t.organization.rules
+        strict.maxDailyMinutes = 3 * 60
+        _ = try await organizations.updateRules(organizationID: t.organization.id, rules: strict)
+        #expect(try await dailyMaxViolations() == 1)
+        #expect(try await organizations.get(id: t.organization.id).rules.maxDailyMinutes == 3 * 60)
+        _ = try await organizations.updateRules(organizationID: t.organization.id, rules: t.organization.rules)
+        #expect(try await dailyMaxViolations() == 0)
+    }
 }

@@ -115,4 +115,9 @@ public struct MissionStore: Sendable {
     static func make(_ r: (UUID, String, String, UUID?, String, String, Int, Int)) -> Mission {
         Mission(id: r.0, client: r.1, name: r.2, siteID: r.3, startDate: LocalDate(r.4)!, endDate: LocalDate(r.5)!, budgetCents: r.6, billingRateCents: r.7)
     }
+
+    /// A mission from a row of ``columns``, read in order.
+    static func make(_ r: inout RowReader) throws -> Mission {
+        make((try r.next(), try r.next(), try r.next(), try r.next(), try r.next(), try r.next(), try r.next(), try r.next()))
+    }
 }

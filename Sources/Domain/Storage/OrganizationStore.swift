@@ -44,19 +44,11 @@ public struct OrganizationStore: Sendable {
     }
 
     public func find(id: UUID) async throws -> Organization? {
-        try await one("SELECT id, slug, name, time_zone, locale, rules::text FROM organizations WHERE id = \(id)")
+        try await one("SELECT \(unescaped: Self.columns) FROM organizations WHERE id = \(id)")
     }
 
     public func find(slug: String) async throws -> Organization? {
-        try await one("SELECT id, slug, name, time_zone, locale, rules::text FROM organizations WHERE slug = \(slug)")
-    }
-
-    /// The organisation read on a connection already held (a read that needs it with other rows).
-    func get(id: UUID, on connection: PostgresConnection) async throws -> Organization {
-        guard let org = try await one("SELECT id, slug, name, time_zone, locale, rules::text FROM organizations WHERE id = \(id)", on: connection) else {
-            throw DomainError.notFound("organization")
-        }
-        return org
+        try await one("SELECT \(unescaped: Self.columns) FROM organizations WHERE slug = \(slug)")
     }
 
     public func get(id: UUID) async throws -> Organization {
@@ -75,14 +67,16 @@ public struct OrganizationStore: Sendable {
     }
 
     private func one(_ query: PostgresQuery) async throws -> Organization? {
-        try await database.withConnection { connection in try await one(query, on: connection) }
+        try await database.withConnection { connection in try await connection.gathered(query, logger: database.logger, Self.make).first }
     }
 
-    private func one(_ query: PostgresQuery, on connection: PostgresConnection) async throws -> Organization? {
-        let rows = try await connection.gathered(query, logger: database.logger).rows((UUID, String, String, String, String, String).self)
-        return rows.first.map { id, slug, name, zone, locale, rules in
-            let decoded = (try? JSONDecoder().decode(PlanningRules.self, from: Data(rules.utf8))) ?? .default
-            return Organization(id: id, slug: slug, name: name, timeZone: zone, locale: locale, rules: decoded)
-        }
+    /// The columns ``make(_:)`` reads.
+    static let columns = "id, slug, name, time_zone, locale, rules::text"
+
+    /// An organisation from a row of ``columns``; rules that no longer decode fall back to the defaults.
+    static func make(_ r: inout RowReader) throws -> Organization {
+        let id: UUID = try r.next(), slug: String = try r.next(), name: String = try r.next()
+        let zone: String = try r.next(), locale: String = try r.next(), rules: String = try r.next()
+        return Organization(id: id, slug: slug, name: name, timeZone: zone, locale: locale, rules: .stored(rules))
     }
 }

@@ -16,31 +16,38 @@ extension PostgresConnection {
 
     /// Every row of `query` made into a value by `make` on the connection's event loop as the rows
     /// arrive (so making the first rows overlaps receiving the last), handed to the caller at once.
-    package func gathered<Value>(
+    package func gathered<Value: Sendable>(
         _ query: PostgresQuery, logger: Logger, file: String = #fileID, line: Int = #line,
         _ make: @escaping @Sendable (inout RowReader) throws -> Value
     ) async throws -> [Value] {
+        try await eventLoop.perform { self.gatheredOnLoop(query, logger: logger, file: file, line: line, make) }
+    }
+
+    /// ``gathered(_:logger:file:line:_:)`` for code already on the connection's event loop: the future of
+    /// the made values. Queries chained this way (each one issued from the loop when the one it needs has
+    /// completed) cost a round trip to PostgreSQL each, and not also a hand-over from the loop to the
+    /// calling task and back: on two idle cores such a hand-over cost 100-250 us per query.
+    package func gatheredOnLoop<Value: Sendable>(
+        _ query: PostgresQuery, logger: Logger, file: String = #fileID, line: Int = #line,
+        _ make: @escaping @Sendable (inout RowReader) throws -> Value
+    ) -> EventLoopFuture<[Value]> {
+        eventLoop.preconditionInEventLoop()
         let made = Made<Value>()
-        do {
-            _ = try await eventLoop.perform { () -> EventLoopFuture<PostgresQueryMetadata> in
-                self.query(query, logger: logger, file: file, line: line) { row in
-                    var reader = RowReader(row)
-                    do {
-                        made.values.append(try make(&reader))
-                    } catch {
-                        made.failure = error
-                        throw error
-                    }
-                }
+        return self.query(query, logger: logger, file: file, line: line) { row in
+            var reader = RowReader(row)
+            do {
+                made.values.append(try make(&reader))
+            } catch {
+                made.failure = error
+                throw error
             }
-        } catch {
+        }.flatMapErrorThrowing { error in
             // The maker's throw makes postgres-nio cancel the query, and its own `queryCancelled` can reach
             // the query's future before the maker's error does (2 of 300 such queries while the whole
             // suite ran): the caller would get the cancellation instead of the reason, a 500 instead of
             // the problem the maker meant. What the maker threw is the cause; it is what we report.
             throw made.failure ?? error
-        }
-        return made.values
+        }.map { _ in made.values }
     }
 }
 

@@ -146,14 +146,24 @@ public struct ShiftStore: Sendable {
         }
     }
 
-    /// Shifts of some employees starting in [from, to), for planning views.
+    /// Shifts of some employees starting in [from, to), for planning views and the rule checks of a write.
     func shifts(organizationID: UUID, employeeIDs: [UUID], from: Date, to: Date, on connection: PostgresConnection) async throws -> [Shift] {
-        try await connection.gathered(
+        let logger = database.logger
+        return try await connection.eventLoop.perform {
+            Self.shifts(organizationID: organizationID, employeeIDs: employeeIDs, from: from, to: to, on: connection, logger: logger)
+        }
+    }
+
+    /// ``shifts(organizationID:employeeIDs:from:to:on:)`` from the connection's event loop.
+    static func shifts(
+        organizationID: UUID, employeeIDs: [UUID], from: Date, to: Date, on connection: PostgresConnection, logger: Logger
+    ) -> EventLoopFuture<[Shift]> {
+        connection.gatheredOnLoop(
             """
             SELECT \(unescaped: Self.columns) FROM shifts
             WHERE org_id = \(organizationID) AND employee_id = ANY(\(employeeIDs)) AND starts_at >= \(from) AND starts_at < \(to)
             ORDER BY starts_at, id
-            """, logger: database.logger, Self.make)
+            """, logger: logger, Self.make)
     }
 
     private func write(organizationID: UUID, shift: Shift, previous: UUID?, scope: AccessScope) async throws -> WriteResult {
