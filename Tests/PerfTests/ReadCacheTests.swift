@@ -15,7 +15,7 @@ import Glibc
 @Suite struct ReadCacheTests {
     static func cache(
         _ redis: RedisConfiguration = TestEnvironment.redisConfiguration, cooldown: Duration = .seconds(1),
-        commandTimeout: Duration = TestEnvironment.redisPatience
+        commandTimeout: Duration = TestEnvironment.patience
     ) async throws -> ReadCache {
         ReadCache(
             redis: redis,
@@ -171,7 +171,7 @@ import Glibc
         #expect(try await read(cache, key: "small", small).contentEncoding == nil)
 
         let keepsNothing = ReadCache(
-            redis: TestEnvironment.redisConfiguration, configuration: CacheConfiguration(commandTimeout: TestEnvironment.redisPatience, namespace: "crewplan:test:\(UUID().uuidString.prefix(8))", localBytes: 0),
+            redis: TestEnvironment.redisConfiguration, configuration: CacheConfiguration(commandTimeout: TestEnvironment.patience, namespace: "crewplan:test:\(UUID().uuidString.prefix(8))", localBytes: 0),
             logger: TestEnvironment.logger)
         _ = try await read(keepsNothing, compute)
         let fromRedis = try await read(keepsNothing, compute)
@@ -182,8 +182,8 @@ import Glibc
         let redis = try await PrivateRedis.start()
         defer { redis.stop() }
         let namespace = "crewplan:test:local"
-        let a = ReadCache(redis: redis.configuration, configuration: CacheConfiguration(commandTimeout: TestEnvironment.redisPatience, namespace: namespace), logger: TestEnvironment.logger)
-        let b = ReadCache(redis: redis.configuration, configuration: CacheConfiguration(commandTimeout: TestEnvironment.redisPatience, namespace: namespace), logger: TestEnvironment.logger)
+        let a = ReadCache(redis: redis.configuration, configuration: CacheConfiguration(commandTimeout: TestEnvironment.patience, namespace: namespace), logger: TestEnvironment.logger)
+        let b = ReadCache(redis: redis.configuration, configuration: CacheConfiguration(commandTimeout: TestEnvironment.patience, namespace: namespace), logger: TestEnvironment.logger)
         let org = UUID()
         let version = NIOLockedValueBox(1)
         let computed = NIOLockedValueBox(0)
@@ -224,13 +224,13 @@ import Glibc
 
         // The byte budget bounds what a process keeps, oldest out first.
         let small = ReadCache(
-            redis: redis.configuration, configuration: CacheConfiguration(commandTimeout: TestEnvironment.redisPatience, namespace: namespace, localBytes: 8_000), logger: TestEnvironment.logger)
+            redis: redis.configuration, configuration: CacheConfiguration(commandTimeout: TestEnvironment.patience, namespace: namespace, localBytes: 8_000), logger: TestEnvironment.logger)
         for i in 0..<20 {
             _ = try await small.fetch(.shifts, organizationID: org, key: "k\(i)") { Data(String(repeating: "\(i % 10)", count: 1_000).utf8) }
         }
         #expect(small.localEntries.bytes <= 8_000 && small.localEntries.count >= 4)
         let off = ReadCache(
-            redis: redis.configuration, configuration: CacheConfiguration(commandTimeout: TestEnvironment.redisPatience, namespace: namespace, localBytes: 0), logger: TestEnvironment.logger)
+            redis: redis.configuration, configuration: CacheConfiguration(commandTimeout: TestEnvironment.patience, namespace: namespace, localBytes: 0), logger: TestEnvironment.logger)
         #expect(try await served(off) == 3)
         #expect(try await served(off) == 3)
         #expect(off.localEntries.count == 0 && off.statistics.count(.planningWeek, .hit) == 2)
@@ -381,7 +381,7 @@ struct PrivateRedis {
             ["--port", String(port), "--bind", "127.0.0.1", "--daemonize", "yes", "--pidfile", pidFile, "--save", "", "--appendonly", "no", "--dir", directory.path],
             hint: "Install redis-server (scripts/test.sh does).")
         #expect(run.status == 0, "redis-server: \(run.error)")
-        let configuration = RedisConfiguration(port: port, timeout: TestEnvironment.redisPatience)
+        let configuration = RedisConfiguration(port: port, timeout: TestEnvironment.patience)
         for _ in 0..<50 {
             if let text = try? String(contentsOfFile: pidFile, encoding: .utf8), let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)),
                 (try? await RedisConnection(configuration: configuration).ping()) != nil

@@ -9,7 +9,7 @@ import Testing
 @Suite struct HealthCheckerTests {
     @Test func healthyWhenBothAnswer() async throws {
         let db = try await TestEnvironment.database()
-        let report = await HealthChecker(database: db, redis: RedisConnection(configuration: TestEnvironment.redisConfiguration), timeout: TestEnvironment.redisPatience).check()
+        let report = await HealthChecker(database: db, redis: RedisConnection(configuration: TestEnvironment.redisConfiguration), timeout: TestEnvironment.patience).check()
         #expect(report.status == .ok)
         #expect(report.components.map(\.name) == ["database", "cache"])
     }
@@ -18,7 +18,7 @@ import Testing
         let db = try await TestEnvironment.database()
         var deadRedis = RedisConfiguration(port: 1)
         deadRedis.timeout = .milliseconds(100)
-        let degraded = await HealthChecker(database: db, redis: RedisConnection(configuration: deadRedis), timeout: TestEnvironment.redisPatience).check()
+        let degraded = await HealthChecker(database: db, redis: RedisConnection(configuration: deadRedis), timeout: TestEnvironment.patience).check()
         #expect(degraded.status == .degraded)
         #expect(degraded.components.first { $0.name == "cache" }?.up == false)
 

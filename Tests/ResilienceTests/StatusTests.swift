@@ -15,7 +15,7 @@ import Testing
 
     @Test func firingOpensOneIncidentThatSetsTheComponentAndResolvedClosesIt() async throws {
         let database = try await TestEnvironment.database()
-        let status = StatusService(database: database, health: HealthChecker(database: database, redis: nil), slo: nil, logger: TestEnvironment.logger)
+        let status = StatusService(database: database, health: HealthChecker(database: database, redis: nil, timeout: TestEnvironment.patience), slo: nil, logger: TestEnvironment.logger)
         await status.probe()
         let fingerprint = "fp-\(UUID().uuidString)"
         await status.receive(.init(status: "firing", alerts: [Self.alert("firing", fingerprint: fingerprint)]))
@@ -45,7 +45,7 @@ import Testing
 
     @Test func probesCountDailyUptime() async throws {
         let database = try await TestEnvironment.database()
-        let status = StatusService(database: database, health: HealthChecker(database: database, redis: nil), slo: nil, logger: TestEnvironment.logger)
+        let status = StatusService(database: database, health: HealthChecker(database: database, redis: nil, timeout: TestEnvironment.patience), slo: nil, logger: TestEnvironment.logger)
         let day = Date(timeIntervalSince1970: 1_700_000_000 + Double.random(in: 0...3_000_000_000).rounded())  // a day no other test uses
         let before = try await StatusStore(database: database).uptime(days: 1, until: LocalDate(instant: day, timeZone: TimeZone(identifier: "UTC")!))
         await status.probe(now: day)

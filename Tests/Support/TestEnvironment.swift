@@ -19,21 +19,22 @@ public enum TestEnvironment {
         try! DatabaseConfiguration(url: ProcessInfo.processInfo.environment["CREWPLAN_DATABASE_URL"] ?? DatabaseConfiguration.defaultURL)
     }
 
-    /// How long a Redis command of a test may take. The product gives up after 100-200 ms, the right
-    /// bound for a request on a served machine; the suite runs ~200 tests at once on two cores (bcrypt,
-    /// Chromium, promtool, servers beside them), where a thread can wait that long to be scheduled. Tests
-    /// that judge hits or replies use this bound so a busy machine does not change what they count;
-    /// tests of the timeout itself set their own short one.
-    public static let redisPatience: Duration = .seconds(5)
+    /// How long a reply of a real service (a Redis command, a health probe of PostgreSQL) may take in a
+    /// test. The product gives up after 100-200 ms (Redis) or 2 s (a health probe), the right bounds on a
+    /// served machine; the suite runs ~200 tests at once on two cores (bcrypt, Chromium, promtool,
+    /// servers beside them), where a thread can wait that long to be scheduled. Tests that judge hits,
+    /// replies or uptime use this bound so a busy machine does not change what they count; tests of the
+    /// timeout itself set their own short one.
+    public static let patience: Duration = .seconds(5)
 
     public static var redisConfiguration: RedisConfiguration {
         var configuration = try! RedisConfiguration(url: ProcessInfo.processInfo.environment["CREWPLAN_REDIS_URL"] ?? RedisConfiguration.defaultURL)
-        configuration.timeout = redisPatience
+        configuration.timeout = patience
         return configuration
     }
 
-    /// The read cache's settings for a test: the product's defaults but `redisPatience` per command.
-    public static var cacheConfiguration: CacheConfiguration { CacheConfiguration(commandTimeout: redisPatience) }
+    /// The read cache's settings for a test: the product's defaults but `patience` per command.
+    public static var cacheConfiguration: CacheConfiguration { CacheConfiguration(commandTimeout: patience) }
 
     /// One pool per test process, running for the life of the process.
     static let shared: Database = {
