@@ -76,6 +76,27 @@ import Testing
         #expect(Set(object.keys).isSuperset(of: ["page", "status", "components", "incidents", "scheduled_maintenances"]))
     }
 
+    /// The database can stop answering between a round's health check and the reads and writes after
+    /// it; a connection request then waits until it is back. Here the health check asks a database that
+    /// answers and the round's own work goes to one whose pool never connects.
+    @Test(.timeLimit(.minutes(1))) func aProbeRoundDoesNotWaitOnADatabaseThatStopsAnsweringAfterItsCheck() async throws {
+        let answering = try await TestEnvironment.database()
+        var configuration = TestEnvironment.databaseConfiguration
+        configuration.port = 1
+        let silent = Database(configuration: configuration, logger: TestEnvironment.logger)
+        let status = StatusService(
+            database: silent, health: HealthChecker(database: answering, redis: nil, timeout: .seconds(2)), slo: nil, logger: TestEnvironment.logger)
+        await status.receive(.init(status: "firing", alerts: [Self.alert("firing", fingerprint: "stalled-\(UUID().uuidString)", component: "jobs", severity: "ticket", name: "QueueBacklog")]))
+        let started = ContinuousClock.now
+        await status.probe()
+        await status.housekeeping { _ = try await JobQueue(database: silent).stats() }
+        // A round and its housekeeping: four bounded waits of 2 s; the bound leaves room for a busy machine.
+        #expect(ContinuousClock.now - started < .seconds(20), "a round must not wait for the database to come back")
+        let summary = await status.summary()
+        #expect(summary.components.first { $0.id == "database" }?.status == .operational, "the health check answered: the writes were tried")
+        #expect(summary.incidents.count == 1, "the incident is kept in memory until it can be written")
+    }
+
     @Test func alertmanagerInstantsWithNanosecondsAndZeroDatesDecode() throws {
         let json = """
             {"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"alertname":"ComponentDown","component":"cache"},

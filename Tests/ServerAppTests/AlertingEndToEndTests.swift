@@ -1,11 +1,8 @@
 import CrewplanTestSupport
 import Domain
 import Foundation
-import Hummingbird
-import HummingbirdTesting
 import Perf
 import Resilience
-import ServerApp
 import Testing
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -70,17 +67,26 @@ import FoundationNetworking
             let token = "webhook-\(UUID().uuidString)"
             let tokenFile = work.appending(path: "webhook-token")
             try Data(token.utf8).write(to: tokenFile)
-            var configuration = ServerConfiguration(
-                port: 0, database: databaseConfiguration, redis: try RedisConfiguration(url: services.configuration.redisURL),
-                security: TestEnvironment.security, statusProbeInterval: .seconds(1), alertWebhookToken: token)
-            configuration.jsonLogs = false
-            let app = try await CrewplanApplication.build(configuration, logger: TestEnvironment.logger)
-            try await app.test(.live) { client in
-                let base = "http://127.0.0.1:\(client.port!)"
+            // The real crewplan-server, in a process of its own: its /metrics are its alone (an app in
+            // this process would share the process's metrics with every other test's app, whose probes
+            // of a healthy database say "up" while this one's is down).
+            let server = Subprocess.sibling("crewplan-server")
+            try #require(FileManager.default.isExecutableFile(atPath: server.path), "build crewplan-server beside the tests (swift build --build-tests builds it)")
+            let (process, base) = try await LoadRunner.startServer(
+                binary: server,
+                environment: [
+                    "CREWPLAN_DATABASE_URL": services.configuration.databaseURL, "CREWPLAN_REDIS_URL": services.configuration.redisURL,
+                    "CREWPLAN_JWT_SECRET": "alerting-e2e-\(UUID().uuidString)-\(UUID().uuidString)", "CREWPLAN_STATUS_PROBE_SECONDS": "1",
+                    "CREWPLAN_ALERT_WEBHOOK_TOKEN": token, "CREWPLAN_LOG_FORMAT": "text",
+                ],
+                log: work.appending(path: "server.log"))
+            await launched.add(process)
+            do {
+                let address = String(base.dropFirst("http://".count))
                 let bundle = AlertBundle(
                     slo: .standard,
                     options: .init(
-                        targets: ["127.0.0.1:\(client.port!)"], alertmanager: "127.0.0.1:\(amPort)", smtpSmarthost: "127.0.0.1:\(smtpPort)",
+                        targets: [address], alertmanager: "127.0.0.1:\(amPort)", smtpSmarthost: "127.0.0.1:\(smtpPort)",
                         emailTo: "oncall@crewplan.test", webhookURL: "\(base)/api/v1/status/alerts", webhookTokenFile: tokenFile.path, fast: true))
                 let files = work.appending(path: "alerts")
                 _ = try bundle.write(to: files, tests: nil)

@@ -19,12 +19,12 @@ enum BackgroundJobs {
         return handlers
     }
 
-    /// After each probe: publish the status page again (one queued job at most), and drop
-    /// finished jobs older than a week.
-    static func afterProbe(services: Services, configuration: ServerConfiguration) async {
+    /// After each probe (through ``StatusService/housekeeping(_:)``): publish the status page again
+    /// (one queued job at most), and drop finished jobs older than a week.
+    static func afterProbe(services: Services, configuration: ServerConfiguration) async throws {
         if configuration.statusPublishDirectory != nil {
-            _ = try? await services.jobs.enqueue(kind: publishStatus, unlessQueued: true)
+            _ = try await services.jobs.enqueue(kind: publishStatus, unlessQueued: true)
         }
-        _ = try? await services.jobs.purge(finishedBefore: Date().addingTimeInterval(-7 * 24 * 3600))
+        _ = try await services.jobs.purge(finishedBefore: Date().addingTimeInterval(-7 * 24 * 3600))
     }
 }

@@ -51,7 +51,7 @@ public enum CrewplanApplication {
             services: [
                 database.client, PeriodicService(interval: configuration.statusProbeInterval) {
                     await status.probe()
-                    await BackgroundJobs.afterProbe(services: services, configuration: configuration)
+                    await status.housekeeping { try await BackgroundJobs.afterProbe(services: services, configuration: configuration) }
                 },
                 PeriodicService(interval: .zero) { await worker.run() },
             ],

@@ -26,6 +26,10 @@ public final class StatusService: Sendable {
         var pendingEvents: [Event] = []
         /// One writer of the pending events at a time, so none is written twice or dropped.
         var flushing = false
+        /// One writer of the pending samples at a time, for the same reason.
+        var writingSamples = false
+        /// One round of housekeeping at a time (see ``StatusService/housekeeping(_:)``).
+        var housekeeping = false
         var lastIncidents: [Incident] = []
         var lastUptime: [StatusComponent: [(LocalDate, Double)]] = [:]
     }
@@ -52,6 +56,12 @@ public final class StatusService: Sendable {
     }
 
     /// One probe round: component states, `crewplan_component_up`, uptime samples, pending writes.
+    ///
+    /// Nothing in a round waits on the database longer than the health check's timeout: the database can
+    /// stop answering between the health check and the writes after it, and a pool's connection
+    /// request then waits until it is back. A round that waited so would hold up the next ones, and
+    /// `crewplan_component_up` would keep saying "up" through the whole outage (seen in the alerting
+    /// end-to-end test: no page). A late write goes on in the background; the next round writes the rest.
     public func probe(now: Date = Date()) async {
         let report = await health.check()
         let up = Dictionary(report.components.map { ($0.name, $0.up) }, uniquingKeysWith: { a, _ in a })
@@ -63,7 +73,10 @@ public final class StatusService: Sendable {
         states[.api] = databaseUp ? .operational : .majorOutage
         states[.login] = databaseUp ? .operational : .majorOutage
         var stats: JobQueueStats?
-        if databaseUp { stats = try? await queue.stats() }
+        if databaseUp {
+            let queue = self.queue
+            stats = await Deadline.value(within: databaseDeadline(health.timeout)) { try await queue.stats() }
+        }
         states[.jobs] = databaseUp ? .operational : .majorOutage
         if let sloReport = slo?.report(queue: stats.map { ($0.depth, $0.oldestAgeSeconds, $0.dead) }) {
             if sloReport.apdex.contains(where: { $0.name == "login" && !$0.met && $0.requests >= 20 }), states[.login] == .operational {
@@ -88,6 +101,19 @@ public final class StatusService: Sendable {
             return databaseUp ? l.pendingSamples : [:]
         }
         guard databaseUp else { return }
+        _ = await Deadline.value(within: databaseDeadline(health.timeout)) { await self.writeSamples(samples) }
+        _ = await Deadline.value(within: databaseDeadline(health.timeout)) { await self.flushPendingEvents() }
+    }
+
+    /// Writes the uptime samples counted so far and takes what was written off the pending counts; one
+    /// writer at a time, so a write that outlived its round is not repeated by the next one.
+    private func writeSamples(_ samples: [LocalDate: [StatusComponent: (checks: Int, operational: Int)]]) async {
+        guard live.withLockedValue({ l -> Bool in
+            guard !l.writingSamples else { return false }
+            l.writingSamples = true
+            return true
+        }) else { return }
+        defer { live.withLockedValue { $0.writingSamples = false } }
         do {
             for (day, counts) in samples { try await store.record(counts, day: day) }
             live.withLockedValue { l in
@@ -105,7 +131,6 @@ public final class StatusService: Sendable {
         } catch {
             logger.warning("status samples not written yet", metadata: ["crewplan.error": .string("\(error)")])
         }
-        await flushPendingEvents()
     }
 
     /// Writes the pending incident events in order, stopping at the first failure (the rest wait for
@@ -166,6 +191,24 @@ public final class StatusService: Sendable {
         // down); otherwise the write goes on in the background and the next probe writes what is
         // left, so the webhook never waits long.
         _ = await Deadline.value(within: databaseDeadline(.seconds(1))) { await self.flushPendingEvents() }
+    }
+
+    /// Runs `work`, the writes that follow a probe round (the server's job-queue housekeeping), unless
+    /// the last round found the database down, and waits for it no longer than a round waits on the
+    /// database. The probe loop runs them in turn: work that waited for the database to come back held
+    /// up every later round (seen: a purge of old jobs issued as PostgreSQL stopped; the status page and
+    /// `crewplan_component_up` then stood still for the whole outage). Late work goes on in the
+    /// background, and no second round starts until it ends.
+    public func housekeeping(_ work: @escaping @Sendable () async throws -> Void) async {
+        guard live.withLockedValue({ l -> Bool in
+            guard l.states[.database] != .majorOutage, !l.housekeeping else { return false }
+            l.housekeeping = true
+            return true
+        }) else { return }
+        _ = await Deadline.value(within: health.timeout) { [live] in
+            defer { live.withLockedValue { $0.housekeeping = false } }
+            try await work()
+        }
     }
 
     /// How long to wait on the database: `normal`, or a moment when the last probe found it down
