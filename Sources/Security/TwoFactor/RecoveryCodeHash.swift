@@ -21,10 +21,7 @@ enum RecoveryCodeHash {
 
     /// Compares in time independent of where the texts differ.
     static func matches(_ stored: String, userID: UUID, codeID: String, secret: String) -> Bool {
-        let expected = Array(make(userID: userID, codeID: codeID, secret: secret).utf8)
-        let given = Array(stored.utf8)
-        guard expected.count == given.count else { return false }
-        return zip(expected, given).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+        SecureToken.equal(make(userID: userID, codeID: codeID, secret: secret), stored)
     }
 
     private static func digest(userID: UUID, codeID: String, secret: String) -> SHA256.Digest {
