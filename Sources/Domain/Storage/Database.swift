@@ -11,6 +11,8 @@ public struct Database: Sendable {
     public let logger: Logger
     /// Told after every write to an organisation's data (caches invalidate themselves here).
     public var changeObservers: [any ChangeObserver] = []
+    /// The named prepared statements of the pool's connections (the hot reads run as such).
+    package let statements = PreparedStatements()
     let inUse: Gauge
 
     public init(configuration: DatabaseConfiguration, logger: Logger) {
@@ -128,23 +130,46 @@ public struct Database: Sendable {
             if let begin = error.beginError { return translate(begin) }
             if let commit = error.commitError { return translate(commit) }
         }
+        if let legacy = error as? PostgresError {
+            // postgres-nio's prepared statements (PreparedQuery) report in this older form.
+            switch legacy {
+            case .server(let server):
+                guard let state = server.fields[.sqlState] else { return legacy }
+                return translate(state: state, message: server.fields[.message], detail: server.fields[.detail], constraint: server.fields[.constraintName], legacy)
+            case .connectionClosed: return DomainError(.unavailable, "database unavailable", underlying: legacy)
+            case .protocol: return legacy
+            }
+        }
         guard let psql = error as? PSQLError else { return error }
         if let state = psql.serverInfo?[.sqlState] {
-            let detail = psql.serverInfo?[.detail] ?? psql.serverInfo?[.message] ?? ""
-            let constraint = psql.serverInfo?[.constraintName]
-            switch state {
-            case "23505": return DomainError(.conflict, "already exists: \(detail)", field: constraint, underlying: psql)
-            case "23503": return DomainError(.conflict, "still referenced or missing reference: \(detail)", field: constraint, underlying: psql)
-            case "23514", "22P02", "22007", "22008", "22003", "22001":
-                return DomainError(.invalidInput, psql.serverInfo?[.message] ?? "invalid value", field: constraint, underlying: psql)
-            default: return psql
-            }
+            return translate(state: state, message: psql.serverInfo?[.message], detail: psql.serverInfo?[.detail], constraint: psql.serverInfo?[.constraintName], psql)
         }
         switch psql.code {
         case .connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed:
             return DomainError(.unavailable, "database unavailable", underlying: psql)
         default:
             return psql
+        }
+    }
+
+    private static func translate(state: String, message: String?, detail: String?, constraint: String?, _ error: any Error) -> any Error {
+        let detail = detail ?? message ?? ""
+        switch state {
+        case "23505": return DomainError(.conflict, "already exists: \(detail)", field: constraint, underlying: error)
+        case "23503": return DomainError(.conflict, "still referenced or missing reference: \(detail)", field: constraint, underlying: error)
+        case "23514", "22P02", "22007", "22008", "22003", "22001":
+            return DomainError(.invalidInput, message ?? "invalid value", field: constraint, underlying: error)
+        default: return error
+        }
+    }
+
+    /// The SQLSTATE of a PostgreSQL server error, in either of postgres-nio's forms.
+    static func sqlState(of error: any Error) -> String? {
+        switch error {
+        case let psql as PSQLError: psql.serverInfo?[.sqlState]
+        case PostgresError.server(let server): server.fields[.sqlState]
+        case let domain as DomainError: domain.underlying.flatMap(sqlState(of:))
+        default: nil
         }
     }
 }

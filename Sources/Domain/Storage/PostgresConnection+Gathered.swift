@@ -54,7 +54,7 @@ extension PostgresConnection {
 /// The values made from a query's rows, or the maker's error. Unchecked: they are written only on the
 /// connection's event loop, and read only once the query's future has completed there, which orders
 /// every write before the read; no two threads ever touch them at once.
-private final class Made<Value>: @unchecked Sendable {
+final class Made<Value>: @unchecked Sendable {
     var values: [Value] = []
     /// The maker's error, when it threw.
     var failure: (any Error)?

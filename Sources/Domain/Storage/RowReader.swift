@@ -10,8 +10,20 @@ import PostgresNIO
 /// is inlinable, so here it is compiled for each column's own type.
 package struct RowReader {
     private var cells: PostgresRow.Iterator
+    private let binaryResults: Bool
 
-    package init(_ row: PostgresRow) { self.cells = row.makeIterator() }
+    package init(_ row: PostgresRow) {
+        self.cells = row.makeIterator()
+        self.binaryResults = false
+    }
+
+    /// A row of a statement prepared through postgres-nio's `PreparedQuery`: its results are bound
+    /// in binary, but (postgres-nio 1.33) its cells carry the format of the statement's description,
+    /// which PostgreSQL always sends as text before a Bind; read as text, a binary uuid fails.
+    package init(preparedRow row: PostgresRow) {
+        self.cells = row.makeIterator()
+        self.binaryResults = true
+    }
 
     package mutating func next<Value: PostgresDecodable>(_: Value.Type = Value.self) throws -> Value {
         try cell().decode(Value.self)
@@ -72,7 +84,8 @@ package struct RowReader {
     private static let postgresEpoch = Date(timeIntervalSince1970: 946_684_800)
 
     private mutating func cell() throws -> PostgresCell {
-        guard let cell = cells.next() else { throw DomainError(.unavailable, "a query returned fewer columns than its reader expects") }
+        guard var cell = cells.next() else { throw DomainError(.unavailable, "a query returned fewer columns than its reader expects") }
+        if binaryResults { cell.format = .binary }
         return cell
     }
 }

@@ -148,22 +148,24 @@ public struct ShiftStore: Sendable {
 
     /// Shifts of some employees starting in [from, to), for planning views and the rule checks of a write.
     func shifts(organizationID: UUID, employeeIDs: [UUID], from: Date, to: Date, on connection: PostgresConnection) async throws -> [Shift] {
-        let logger = database.logger
+        let (logger, statements) = (database.logger, database.statements)
         return try await connection.eventLoop.perform {
-            Self.shifts(organizationID: organizationID, employeeIDs: employeeIDs, from: from, to: to, on: connection, logger: logger)
+            Self.shifts(organizationID: organizationID, employeeIDs: employeeIDs, from: from, to: to, on: connection, statements: statements, logger: logger)
         }
     }
 
-    /// ``shifts(organizationID:employeeIDs:from:to:on:)`` from the connection's event loop.
+    /// ``shifts(organizationID:employeeIDs:from:to:on:)`` from the connection's event loop, as a
+    /// prepared statement of the connection.
     static func shifts(
-        organizationID: UUID, employeeIDs: [UUID], from: Date, to: Date, on connection: PostgresConnection, logger: Logger
+        organizationID: UUID, employeeIDs: [UUID], from: Date, to: Date, on connection: PostgresConnection, statements: PreparedStatements,
+        logger: Logger
     ) -> EventLoopFuture<[Shift]> {
-        connection.gatheredOnLoop(
+        statements.gatheredOnLoop(
             """
             SELECT \(unescaped: Self.columns) FROM shifts
             WHERE org_id = \(organizationID) AND employee_id = ANY(\(employeeIDs)) AND starts_at >= \(from) AND starts_at < \(to)
             ORDER BY starts_at, id
-            """, logger: logger, Self.make)
+            """, on: connection, logger: logger, Self.make)
     }
 
     private func write(organizationID: UUID, shift: Shift, previous: UUID?, scope: AccessScope) async throws -> WriteResult {
