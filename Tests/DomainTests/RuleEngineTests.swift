@@ -193,6 +193,38 @@ import Testing
         #expect(week.rows[0].days[1].workedMinutes == 0)
     }
 
+    /// The shifts are read from PostgreSQL in no particular order: the week is the same whatever the
+    /// order, each day listing its shifts by start, then by id as PostgreSQL orders uuids (bytes).
+    @Test func aWeekIsTheSameWhateverOrderItsShiftsCameIn() throws {
+        let org = Organization(id: UUID(), slug: "o", name: "O", timeZone: "Europe/Paris", locale: "fr", rules: .default)
+        let other = Employee(
+            id: UUID(), name: "Other", email: "o@example.com", teamID: nil, siteID: nil, weeklyContractMinutes: 2100, hourlyCostCents: 2000, active: true)
+        var shifts = (23...29).flatMap { day in
+            [shift(at("2026-11-\(day)", 8), at("2026-11-\(day)", 12)), shift(at("2026-11-\(day)", 13), at("2026-11-\(day)", 17))]
+        }
+        for index in shifts.indices where index % 3 == 0 { shifts[index].employeeID = other.id }
+        // Two shifts of one employee starting together (an overlap): 0xF0 as a first byte sorts after
+        // 0x00 in PostgreSQL's unsigned byte order (a signed reading would put it first).
+        var low = shift(at("2026-11-25", 18), at("2026-11-25", 19)), high = low
+        low.id = try #require(UUID(uuidString: "00000000-0000-0000-0000-000000000001"))
+        high.id = try #require(UUID(uuidString: "F0000000-0000-0000-0000-000000000000"))
+        shifts += [high, low]
+        func week(_ shifts: [Shift]) throws -> String {
+            let week = PlanningWeek.assemble(
+                weekStart: LocalDate("2026-11-23")!, organization: org, employees: [employee, other], shifts: shifts, missions: [mission.id: mission])
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            return String(decoding: try encoder.encode(week), as: UTF8.self)
+        }
+        let sorted = try week(shifts.sorted(by: Shift.startsBefore))
+        for _ in 0..<20 { #expect(try week(shifts.shuffled()) == sorted) }
+        let wednesday = PlanningWeek.assemble(
+            weekStart: LocalDate("2026-11-23")!, organization: org, employees: [employee, other], shifts: shifts.reversed(), missions: [mission.id: mission]
+        ).rows.flatMap { $0.days[2].shifts.map(\.id) }
+        let lowIndex = try #require(wednesday.firstIndex(of: low.id)), highIndex = try #require(wednesday.firstIndex(of: high.id))
+        #expect(lowIndex < highIndex)
+    }
+
     @Test func writeCheckReportsOnlyViolationsInvolvingTheCandidate() {
         let a = shift(at("2026-11-23", 8), at("2026-11-23", 12))
         let b = shift(at("2026-11-23", 10), at("2026-11-23", 14))  // overlaps a: existing problem

@@ -208,3 +208,12 @@ public struct UserAccount: Sendable, Codable, Equatable {
         case teamIDs = "team_ids"
     }
 }
+
+extension Shift {
+    /// Chronological order, as the shift list and PostgreSQL's `ORDER BY starts_at, id` give it: by
+    /// start, then by id (byte by byte, as PostgreSQL compares uuids).
+    public static func startsBefore(_ a: Shift, _ b: Shift) -> Bool {
+        if a.start != b.start { return a.start < b.start }
+        return withUnsafeBytes(of: a.id.uuid) { x in withUnsafeBytes(of: b.id.uuid) { y in x.lexicographicallyPrecedes(y) } }
+    }
+}

@@ -70,7 +70,8 @@ public struct PlanningWeek: Sendable, Codable {
         case totalMinutes = "total_minutes"
     }
 
-    /// Assembles a week from already-loaded rows. Pure, so it is benchmarked and tested alone.
+    /// Assembles a week from already-loaded rows, in any order (a day shows its shifts by start, then
+    /// id). Pure, so it is benchmarked and tested alone.
     public static func assemble(
         weekStart monday: LocalDate, organization: Organization, employees: [Employee], shifts: [Shift], missions: [UUID: Mission]
     ) -> PlanningWeek {
@@ -80,6 +81,7 @@ public struct PlanningWeek: Sendable, Codable {
         let zoneDays = ZoneDays(zone, from: shifts.lazy.map(\.start).min() ?? monday.startInstant(in: zone))
         var byEmployee: [UUID: [Shift]] = [:]
         for shift in shifts { byEmployee[shift.employeeID, default: []].append(shift) }
+        for key in byEmployee.keys { byEmployee[key]!.sort(by: Shift.startsBefore) }
         var dayTotals = Array(repeating: 0, count: 7)
         let rows = employees.map { employee -> Row in
             let own = byEmployee[employee.id] ?? []

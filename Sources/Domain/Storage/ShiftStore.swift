@@ -146,7 +146,8 @@ public struct ShiftStore: Sendable {
         }
     }
 
-    /// Shifts of some employees starting in [from, to), for planning views and the rule checks of a write.
+    /// Shifts of some employees starting in [from, to), in no particular order, for planning views and
+    /// the rule checks of a write.
     func shifts(organizationID: UUID, employeeIDs: [UUID], from: Date, to: Date, on connection: PostgresConnection) async throws -> [Shift] {
         let (logger, statements) = (database.logger, database.statements)
         return try await connection.eventLoop.perform {
@@ -155,7 +156,10 @@ public struct ShiftStore: Sendable {
     }
 
     /// ``shifts(organizationID:employeeIDs:from:to:on:)`` from the connection's event loop, as a
-    /// prepared statement of the connection.
+    /// prepared statement of the connection, in no particular order: sorted, the rows reached the
+    /// server only once PostgreSQL had sorted them all, and decoding them could not overlap the scan.
+    /// Every caller orders what it shows (``PlanningWeek/assemble(weekStart:organization:employees:shifts:missions:)``)
+    /// or judges (``RuleEngine``) itself.
     static func shifts(
         organizationID: UUID, employeeIDs: [UUID], from: Date, to: Date, on connection: PostgresConnection, statements: PreparedStatements,
         logger: Logger
@@ -164,7 +168,6 @@ public struct ShiftStore: Sendable {
             """
             SELECT \(unescaped: Self.columns) FROM shifts
             WHERE org_id = \(organizationID) AND employee_id = ANY(\(employeeIDs)) AND starts_at >= \(from) AND starts_at < \(to)
-            ORDER BY starts_at, id
             """, on: connection, logger: logger, Self.make)
     }
 
