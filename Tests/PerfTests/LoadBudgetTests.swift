@@ -95,6 +95,16 @@ import Testing
         #expect(commit > 0 && commit < 1000)
     }
 
+    /// The one-connection weeks are measured in rounds; the report keeps the round of median p50,
+    /// whole (its p95 and rps with it), so one swinging round moves neither ratio.
+    @Test func theRoundOfMedianP50IsKept() throws {
+        let rounds = [Self.result(p95: 6.4, rps: 300), Self.result(p95: 4.2, rps: 400), Self.result(p95: 30, rps: 90)]
+        #expect(LoadRunner.medianByP50(rounds) == rounds[0])
+        #expect(LoadRunner.medianByP50(Array(rounds.prefix(2))) == rounds[0])
+        #expect(LoadRunner.medianByP50([rounds[2]]) == rounds[2])
+        #expect(LoadRunner.medianByP50([]) == nil)
+    }
+
     @Test func k6SummariesAreRead() throws {
         let summary = """
             {"metrics": {"http_req_duration": {"med": 2.5, "p(95)": 9.1, "p(99)": 12.0, "max": 40.2},
