@@ -2,6 +2,7 @@ import CrewplanTestSupport
 import Domain
 import Foundation
 import Perf
+import PostgresNIO
 import Testing
 
 /// The budgets file and the verdicts of a load run.
@@ -93,6 +94,34 @@ import Testing
         // not emit WAL messages) would throw here rather than answer.
         let commit = try await LoadRunner.pgbench(LoadRunner.commitProbeSQL, database: TestEnvironment.databaseConfiguration, seconds: 1)
         #expect(commit > 0 && commit < 1000)
+    }
+
+    /// The raw SQL the uncached week is compared with is the server's: run against a seeded
+    /// organisation it is valid SQL for pgbench, and its shift read returns the shifts the server's
+    /// week reads (the same ids, so the ratio compares the same rows).
+    @Test func theRawSQLOfTheWeekReadsWhatTheServerReads() async throws {
+        let db = try await TestEnvironment.database()
+        let slug = "rawsql-\(UUID().uuidString.prefix(8).lowercased())"
+        let monday = LocalDate("2026-11-23")!
+        let seeded = try await DemoSeeder(database: db).seed(.init(slug: slug, employees: 60, weeks: 2, firstWeek: monday))
+        let dataset = try await LoadDataset.describe(database: db, organizationID: seeded.organization.id, firstWeek: monday, weeks: 2)
+        #expect(dataset.teamEmployeeIDs.count == dataset.teamEmployees)
+        let week = try await PlanningService(database: db).week(organizationID: seeded.organization.id, containing: monday, teamID: dataset.teamID)
+        #expect(week.rows.map(\.employee.id) == dataset.teamEmployeeIDs)
+        // The shift read of the raw SQL (its second statement), run as it stands.
+        let statements = dataset.planningWeekSQL.components(separatedBy: ";").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        let shiftRead = try #require(statements.first { $0.contains("FROM shifts") })
+        let rawIDs = try await db.withConnection { c in
+            try await c.query(PostgresQuery(unsafeSQL: "SELECT id FROM (\(shiftRead)) AS week"), logger: db.logger).decode(UUID.self).collect()
+        }
+        let shownIDs = week.rows.flatMap { $0.days.flatMap { $0.shifts.map(\.id) } }
+        #expect(!shownIDs.isEmpty)
+        // The read spans a day either side of the week (rest across its edges is judged).
+        #expect(Set(shownIDs).isSubset(of: Set(rawIDs)))
+        #expect(try await LoadRunner.pgbench(dataset.planningWeekSQL, database: TestEnvironment.databaseConfiguration, seconds: 1) > 0)
+        try await db.withConnection { c in
+            _ = try await c.query("DELETE FROM organizations WHERE id = \(seeded.organization.id)", logger: db.logger).collect()
+        }
     }
 
     /// The one-connection weeks are measured in rounds; the report keeps the round of median p50,

@@ -97,11 +97,20 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
 
     public mutating func string(_ text: String) {
         separate()
-        append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in
+            // Most strings (names, e-mails, statuses, empty notes) need no escape: quoted and copied whole.
+            if !utf8.contains(where: Self.needsEscape) {
+                reserve(utf8.count + 2)
+                base[count] = UInt8(ascii: "\"")
+                if let start = utf8.baseAddress { (base + count + 1).initialize(from: start, count: utf8.count) }
+                base[count + utf8.count + 1] = UInt8(ascii: "\"")
+                count += utf8.count + 2
+                return
+            }
+            append(UInt8(ascii: "\""))
             var start = 0
-            for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+            for (index, byte) in utf8.enumerated() where Self.needsEscape(byte) {
                 append(UnsafeBufferPointer(rebasing: utf8[start..<index]))
                 append(UInt8(ascii: "\\"))
                 switch byte {
@@ -121,8 +130,12 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
                 start = index + 1
             }
             append(UnsafeBufferPointer(rebasing: utf8[start...]))
+            append(UInt8(ascii: "\""))
         }
-        append(UInt8(ascii: "\""))
+    }
+
+    @inline(__always) private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
     }
 
     public mutating func int(_ value: Int) {

@@ -26,10 +26,12 @@ public struct LoadDataset: Sendable, Codable {
     public var employees: Int
     public var shifts: Int
     public var slots: [Slot]
+    /// The team's active employees, as the planning week reads them (its shift read is given their ids).
+    public var teamEmployeeIDs: [UUID]
 
     public init(
         organizationID: UUID, teamID: UUID, teamEmployees: Int, siteID: UUID, weekStart: LocalDate, firstFreeMonday: LocalDate,
-        employees: Int, shifts: Int, slots: [Slot]
+        employees: Int, shifts: Int, slots: [Slot], teamEmployeeIDs: [UUID] = []
     ) {
         self.organizationID = organizationID
         self.teamID = teamID
@@ -40,6 +42,7 @@ public struct LoadDataset: Sendable, Codable {
         self.employees = employees
         self.shifts = shifts
         self.slots = slots
+        self.teamEmployeeIDs = teamEmployeeIDs
     }
 
     enum CodingKeys: String, CodingKey {
@@ -51,6 +54,7 @@ public struct LoadDataset: Sendable, Codable {
         case siteID = "site_id"
         case weekStart = "week_start"
         case firstFreeMonday = "first_free_monday"
+        case teamEmployeeIDs = "team_employee_ids"
     }
 
     public static func describe(database: Database, organizationID org: UUID, firstWeek: LocalDate, weeks: Int, teamSize: Int = 50) async throws -> LoadDataset {
@@ -74,28 +78,31 @@ public struct LoadDataset: Sendable, Codable {
             }
             let shifts = try await c.query("SELECT count(*)::bigint FROM shifts WHERE org_id = \(org)", logger: database.logger)
                 .decode(Int.self).collect().first ?? 0
+            let members = try await c.query(
+                "SELECT id FROM employees WHERE org_id = \(org) AND active AND team_id = \(team.0) ORDER BY name, id", logger: database.logger
+            ).decode(UUID.self).collect()
             let monday = firstWeek.mondayOfWeek
             return LoadDataset(
                 organizationID: org, teamID: team.0, teamEmployees: team.2, siteID: team.1, weekStart: monday,
-                firstFreeMonday: monday.adding(days: weeks * 7), employees: slots.count, shifts: shifts, slots: slots)
+                firstFreeMonday: monday.adding(days: weeks * 7), employees: slots.count, shifts: shifts, slots: slots, teamEmployeeIDs: members)
         }
     }
 
-    /// The queries behind one uncached planning week of the team, as one pgbench transaction. The
-    /// employee ids go to the shift query as an array, as the server passes them (an `IN (subquery)`
-    /// here gets a plan that runs for minutes), and unordered, as the server reads them (it orders each
-    /// day's shifts itself). Plain SQL with its values written in, as psql would send it: PostgreSQL
-    /// parses and plans it on every run, which the server's prepared statements spare it.
+    /// The queries behind one uncached planning week of the team, as one pgbench transaction, as the
+    /// server sends them: the organisation, the team's employees, their shifts (given the employees' ids,
+    /// unordered: the server orders each day's shifts itself), the missions. Plain SQL with its values
+    /// written in, as psql would send it: PostgreSQL parses and plans it on every run, which the
+    /// server's prepared statements spare it. The missions read is the site's (the server's names the
+    /// missions its shifts refer to, a handful of rows either way).
     public var planningWeekSQL: String {
         let from = "'\(weekStart.adding(days: -1))'::date", to = "'\(weekStart.adding(days: 8))'::date"
+        let members = "'{" + teamEmployeeIDs.map(\.uuidString).joined(separator: ",") + "}'::uuid[]"
         return """
             SELECT id, slug, name, time_zone, locale, rules::text FROM organizations WHERE id = '\(organizationID)';
             SELECT id, name, email, team_id, site_id, weekly_contract_minutes, hourly_cost_cents, active FROM employees
               WHERE org_id = '\(organizationID)' AND active AND team_id = '\(teamID)' ORDER BY name, id;
             SELECT id, employee_id, mission_id, site_id, starts_at, ends_at, break_minutes, status, note FROM shifts
-              WHERE org_id = '\(organizationID)'
-                AND employee_id = ANY(ARRAY(SELECT id FROM employees WHERE org_id = '\(organizationID)' AND active AND team_id = '\(teamID)'))
-                AND starts_at >= \(from) AND starts_at < \(to);
+              WHERE org_id = '\(organizationID)' AND employee_id = ANY(\(members)) AND starts_at >= \(from) AND starts_at < \(to);
             SELECT id, client, name, site_id, start_date, end_date, budget_cents, billing_rate_cents FROM missions
               WHERE org_id = '\(organizationID)' AND site_id = '\(siteID)';
 
