@@ -1,5 +1,5 @@
 import CrewplanTestSupport
-@testable import Domain
+import Domain
 import Foundation
 import NIOCore
 import PostgresNIO

@@ -33,7 +33,7 @@ package struct PreparedRead: Sendable, ExpressibleByStringInterpolation {
     }
 
     /// The same read as an unnamed statement.
-    var query: PostgresQuery {
+    package var query: PostgresQuery {
         var bindings = PostgresBindings(capacity: binds.count)
         for bind in binds { bindings.append(bind) }
         return PostgresQuery(unsafeSQL: sql, binds: bindings)
