@@ -124,6 +124,15 @@ import Testing
         }
     }
 
+    /// The raw SQL is compared with the week's p50, so it is pgbench's median transaction, read from
+    /// its per-transaction log (latency in microseconds, the third field), not its mean.
+    @Test func theRawSQLIsTheMedianOfPgbenchsTransactions() {
+        let log = ["0 0 1100 0 1764255600 100", "0 1 9000 0 1764255600 9200", "0 2 1200 0 1764255600 10500", "garbage", ""]
+        #expect(LoadRunner.medianMilliseconds(pgbenchLog: log) == 1.2)
+        #expect(LoadRunner.medianMilliseconds(pgbenchLog: Array(log.prefix(2))) == 5.05)
+        #expect(LoadRunner.medianMilliseconds(pgbenchLog: ["", "x"]) == nil)
+    }
+
     /// The one-connection weeks are measured in rounds; the report keeps the round of median p50,
     /// whole (its p95 and rps with it), so one swinging round moves neither ratio.
     @Test func theRoundOfMedianP50IsKept() throws {

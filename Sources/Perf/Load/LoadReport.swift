@@ -144,7 +144,7 @@ public struct LoadReport: Sendable, Codable {
             lines.append("| \(m.endpoint) | \(m.mode.rawValue) | \(m.vus) | \(f(r.p50Milliseconds)) | \(f(r.p95Milliseconds)) | \(f(r.p99Milliseconds)) | \(f(r.rps)) | \(f(r.errorRate * 100)) % |")
         }
         let staticRPS = Self.result(measurements, "static", .baseline)?.rps ?? 0
-        var limits = "Machine limits: static route \(f(staticRPS)) rps; raw SQL of the planning week (pgbench, one connection, in rounds beside the one-connection weeks) \(f(planningWeekSQLMilliseconds)) ms"
+        var limits = "Machine limits: static route \(f(staticRPS)) rps; raw SQL of the planning week (pgbench median, one connection, in rounds beside the one-connection weeks) \(f(planningWeekSQLMilliseconds)) ms"
         if let commitMilliseconds { limits += "; one commit with its WAL flush, right after the writes \(f(commitMilliseconds)) ms" }
         lines += ["", limits + ".", ""]
         lines += ["| ratio | value |", "| --- | ---: |"]
