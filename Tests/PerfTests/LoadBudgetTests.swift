@@ -125,12 +125,19 @@ import Testing
     }
 
     /// The raw SQL is compared with the week's p50, so it is pgbench's median transaction, read from
-    /// its per-transaction log (latency in microseconds, the third field), not its mean.
+    /// its per-transaction log as the gaps between transactions' end times (epoch seconds and
+    /// microseconds, the last two fields), not its mean; the logged latency (third field) reads 0 for
+    /// short transactions and is not used.
     @Test func theRawSQLIsTheMedianOfPgbenchsTransactions() {
-        let log = ["0 0 1100 0 1764255600 100", "0 1 9000 0 1764255600 9200", "0 2 1200 0 1764255600 10500", "garbage", ""]
+        let log = [
+            "0 0 2972 0 1795789638 999000", "0 1 0 0 1795789639 200", "0 2 0 0 1795789639 1400", "0 3 0 0 1795789639 10400",
+            "garbage", "",
+        ]
+        // Gaps 1.2 ms, 1.2 ms, 9 ms: the median is 1.2 (the mean would be 3.8).
         #expect(LoadRunner.medianMilliseconds(pgbenchLog: log) == 1.2)
-        #expect(LoadRunner.medianMilliseconds(pgbenchLog: Array(log.prefix(2))) == 5.05)
-        #expect(LoadRunner.medianMilliseconds(pgbenchLog: ["", "x"]) == nil)
+        #expect(LoadRunner.medianMilliseconds(pgbenchLog: Array(log.prefix(3)) + [log[3]]) == 1.2)
+        #expect(LoadRunner.medianMilliseconds(pgbenchLog: [log[1], log[3]]) == 10.2)
+        #expect(LoadRunner.medianMilliseconds(pgbenchLog: [log[0], "x"]) == nil)
     }
 
     /// The one-connection weeks are measured in rounds; the report keeps the round of median p50,
