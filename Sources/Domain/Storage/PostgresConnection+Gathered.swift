@@ -35,12 +35,7 @@ extension PostgresConnection {
         let made = Made<Value>()
         return self.query(query, logger: logger, file: file, line: line) { row in
             var reader = RowReader(row)
-            do {
-                made.values.append(try make(&reader))
-            } catch {
-                made.failure = error
-                throw error
-            }
+            try made.append(from: &reader, make)
         }.flatMapErrorThrowing { error in
             // The maker's throw makes postgres-nio cancel the query, and its own `queryCancelled` can reach
             // the query's future before the maker's error does (2 of 300 such queries while the whole
@@ -58,6 +53,16 @@ final class Made<Value>: @unchecked Sendable {
     var values: [Value] = []
     /// The maker's error, when it threw.
     var failure: (any Error)?
+
+    /// Makes a value from one row and keeps it, or keeps the maker's error and throws it.
+    func append(from reader: inout RowReader, _ make: (inout RowReader) throws -> Value) throws {
+        do {
+            values.append(try make(&reader))
+        } catch {
+            failure = error
+            throw error
+        }
+    }
 }
 
 extension Array where Element == PostgresRow {

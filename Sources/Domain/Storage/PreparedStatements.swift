@@ -71,12 +71,7 @@ package final class PreparedStatements: Sendable {
         let made = Made<Value>()
         return statement.execute(read.binds) { row in
             var reader = RowReader(preparedRow: row)
-            do {
-                made.values.append(try make(&reader))
-            } catch {
-                made.failure = error
-                throw error
-            }
+            try made.append(from: &reader, make)
         }.flatMapErrorThrowing { error in
             // As in gatheredOnLoop: what the maker threw is the cause, whatever the driver reports.
             if let failure = made.failure { throw failure }
