@@ -26,6 +26,7 @@ struct CrewplanServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-format"), help: "json or text.") var logFormat: String?
 
     func run() async throws {
+        MemoryTuning.keepFreedMemoryForReuse()
         var env = ProcessInfo.processInfo.environment
         if let host { env["CREWPLAN_HOST"] = host }
         if let port { env["CREWPLAN_PORT"] = String(port) }
