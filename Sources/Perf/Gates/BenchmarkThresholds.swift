@@ -43,11 +43,12 @@ public enum BenchmarkThresholds {
         let run = try await Subprocess.run(
             swift, ["package", "--package-path", package.path, "benchmark", "thresholds", "check", "--path", thresholds.path, "--no-progress"])
         let text = run.output + "\n" + run.error
-        let improvedOnly = run.status != 0 && text.contains("ThresholdImprovement") && !text.contains("ThresholdRegression")
+        let regressed = text.contains("ThresholdRegression")
+        let improvedOnly = run.status != 0 && text.contains("ThresholdImprovement") && !regressed
         let passed = run.status == 0 || improvedOnly
-        var outcome = Outcome(thresholds: count, passed: passed, improvedOnly: improvedOnly, details: summary(output: run.output, error: run.error, passed: passed))
-        outcome.regressed = text.contains("ThresholdRegression")
-        return outcome
+        return Outcome(
+            thresholds: count, passed: passed, improvedOnly: improvedOnly,
+            details: summary(output: run.output, error: run.error, passed: passed), regressed: regressed)
     }
 
     /// The lines that say what happened: the verdicts when it passed; when it failed, the plugin's
