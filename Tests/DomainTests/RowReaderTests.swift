@@ -101,4 +101,54 @@ import Testing
         // The connection answers again after the error.
         #expect(try await db.withConnection { c in try await c.gathered("SELECT 7::int8", logger: db.logger).rows(Int.self) }.count == 1)
     }
+
+    /// The fields of a row value (`ROW(...)`, how the week reads its shifts) are the values the same
+    /// expressions give as columns; a field of another type, a NULL where a value is needed and a
+    /// missing field are errors of the read, not crashes.
+    @Test func rowValueFieldsAreTheColumnsTheyHold() async throws {
+        let db = try await TestEnvironment.database()
+        let id = UUID()
+        let columnSQL = """
+            '\(id.uuidString)'::uuid, t, 2147483647::int4, (-9223372036854775807)::int8, 'caf\u{e9} "<x>", (1)'::text, 'v'::varchar, ''::text
+            """
+        func query(_ select: String) -> PostgresQuery {
+            PostgresQuery(unsafeSQL: """
+                SELECT \(select) FROM unnest(ARRAY['2026-11-30 08:00:00.123456+00', '1900-01-01 00:00:00.5+00',
+                    '1999-12-31 23:59:59.999999+00']::timestamptz[]) AS t
+                """)
+        }
+        let read = { (r: inout RowReader) throws -> String in
+            "\(try r.next(UUID.self)) \(try r.next(Date.self).timeIntervalSinceReferenceDate.bitPattern) \(try r.next(Int.self)) "
+                + "\(try r.next(Int.self)) \(try r.next(String.self)) \(try r.next(String.self)) [\(try r.next(String.self))]"
+        }
+        let columns = try await db.withConnection { c in try await c.query(query(columnSQL), logger: db.logger).all(read) }
+        let fields = try await db.withConnection { c in
+            try await c.query(query("ROW(\(columnSQL))"), logger: db.logger).all { r -> String in
+                var f = try r.record()
+                return "\(try f.next(UUID.self)) \(try f.next(Date.self).timeIntervalSinceReferenceDate.bitPattern) \(try f.next(Int.self)) "
+                    + "\(try f.next(Int.self)) \(try f.next(String.self)) \(try f.next(String.self)) [\(try f.next(String.self))]"
+            }
+        }
+        #expect(columns.count == 3)
+        #expect(fields == columns)
+
+        for (sql, what) in [
+            ("ROW('x'::text, 1::int4)", "text where a uuid is read"),
+            ("ROW(NULL::uuid, 1::int4)", "NULL where a uuid is read"),
+            ("ROW(gen_random_uuid())", "one field where two are read"),
+        ] {
+            await #expect(throws: DomainError.self, "\(what)") {
+                _ = try await db.withConnection { c in
+                    try await c.query(PostgresQuery(unsafeSQL: "SELECT \(sql)"), logger: db.logger).all { r -> (UUID, Int) in
+                        var f = try r.record()
+                        return (try f.next(UUID.self), try f.next(Int.self))
+                    }
+                }
+            }
+        }
+        // A column that is not a row value is refused by the row value reader.
+        await #expect(throws: DomainError.self) {
+            _ = try await db.withConnection { c in try await c.query("SELECT 'plain'::text", logger: db.logger).all { r in try r.record() } }
+        }
+    }
 }

@@ -82,6 +82,15 @@ public struct ShiftStore: Sendable {
             note: try r.next())
     }
 
+    /// A shift from a row value of ``columns`` (see ``RecordReader``).
+    static func makeFromRecord(_ r: inout RowReader) throws -> Shift {
+        var f = try r.record()
+        return Shift(
+            id: try f.next(), employeeID: try f.next(), missionID: try f.next(), siteID: try f.next(), start: try f.next(),
+            end: try f.next(), breakMinutes: try f.next(), status: ShiftStatus(rawValue: try f.next(String.self)) ?? .planned,
+            note: try f.next())
+    }
+
     public func create(organizationID: UUID, _ draft: Draft, scope: AccessScope = .organization) async throws -> WriteResult {
         let shift = try draft.validated(id: UUID())
         return try await write(organizationID: organizationID, shift: shift, previous: nil, scope: scope)
@@ -166,9 +175,9 @@ public struct ShiftStore: Sendable {
     ) -> EventLoopFuture<[Shift]> {
         statements.gatheredOnLoop(
             """
-            SELECT \(unescaped: Self.columns) FROM shifts
+            SELECT ROW(\(unescaped: Self.columns)) FROM shifts
             WHERE org_id = \(organizationID) AND employee_id = ANY(\(employeeIDs)) AND starts_at >= \(from) AND starts_at < \(to)
-            """, on: connection, logger: logger, Self.make)
+            """, on: connection, logger: logger, Self.makeFromRecord)
     }
 
     private func write(organizationID: UUID, shift: Shift, previous: UUID?, scope: AccessScope) async throws -> WriteResult {
