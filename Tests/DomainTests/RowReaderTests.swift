@@ -124,9 +124,10 @@ import Testing
         let columns = try await db.withConnection { c in try await c.query(query(columnSQL), logger: db.logger).all(read) }
         let fields = try await db.withConnection { c in
             try await c.query(query("ROW(\(columnSQL))"), logger: db.logger).all { r -> String in
-                var f = try r.record()
-                return "\(try f.next(UUID.self)) \(try f.next(Date.self).timeIntervalSinceReferenceDate.bitPattern) \(try f.next(Int.self)) "
-                    + "\(try f.next(Int.self)) \(try f.next(String.self)) \(try f.next(String.self)) [\(try f.next(String.self))]"
+                try r.record { f in
+                    "\(try f.next(UUID.self)) \(try f.next(Date.self).timeIntervalSinceReferenceDate.bitPattern) \(try f.next(Int.self)) "
+                        + "\(try f.next(Int.self)) \(try f.next(String.self)) \(try f.next(String.self)) [\(try f.next(String.self))]"
+                }
             }
         }
         #expect(columns.count == 3)
@@ -140,15 +141,14 @@ import Testing
             await #expect(throws: DomainError.self, "\(what)") {
                 _ = try await db.withConnection { c in
                     try await c.query(PostgresQuery(unsafeSQL: "SELECT \(sql)"), logger: db.logger).all { r -> (UUID, Int) in
-                        var f = try r.record()
-                        return (try f.next(UUID.self), try f.next(Int.self))
+                        try r.record { f in (try f.next(UUID.self), try f.next(Int.self)) }
                     }
                 }
             }
         }
         // A column that is not a row value is refused by the row value reader.
         await #expect(throws: DomainError.self) {
-            _ = try await db.withConnection { c in try await c.query("SELECT 'plain'::text", logger: db.logger).all { r in try r.record() } }
+            _ = try await db.withConnection { c in try await c.query("SELECT 'plain'::text", logger: db.logger).all { r in try r.record { _ in 0 } } }
         }
     }
 }

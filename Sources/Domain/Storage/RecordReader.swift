@@ -7,72 +7,96 @@ import NIOCore
 /// The shift rows an uncached planning week reads by the hundred arrive as one such value per row:
 /// postgres-nio makes a `PostgresCell` (column name, type, a slice of the row's buffer, each retained
 /// and released) for every column it hands out, about a tenth of the week's time in the server for
-/// nine columns a row; the fields of one value are read here straight from its bytes.
+/// nine columns a row; the fields of one value are read here straight from its bytes. A reader points
+/// into the row's buffer, so it exists only inside ``RowReader/record(_:)`` and must not leave it.
 package struct RecordReader {
-    private var bytes: ByteBuffer
+    private let bytes: UnsafeRawBufferPointer
+    private var offset: Int
     private var remaining: Int
 
-    package init(_ bytes: ByteBuffer) throws {
+    fileprivate init(_ bytes: UnsafeRawBufferPointer) throws {
         self.bytes = bytes
-        guard let count = self.bytes.readInteger(as: Int32.self), count >= 0 else { throw Self.malformed("no field count") }
+        self.offset = 0
+        self.remaining = 0
+        guard bytes.count >= 4 else { throw Self.malformed("no field count") }
+        let count = Int32(bigEndian: bytes.loadUnaligned(as: Int32.self))
+        guard count >= 0 else { throw Self.malformed("a negative field count") }
+        self.offset = 4
         self.remaining = Int(count)
     }
 
-    // PostgreSQL's type oids (pg_type.dat); fixed since they were assigned.
-    private static let uuidType: UInt32 = 2950, timestamptzType: UInt32 = 1184, int4Type: UInt32 = 23, int8Type: UInt32 = 20
-    private static let textType: UInt32 = 25, varcharType: UInt32 = 1043
+    // PostgreSQL's type oids (pg_type.dat), fixed since they were assigned.
+    private enum TypeOID {
+        static let int8: UInt32 = 20, int4: UInt32 = 23, text: UInt32 = 25, varchar: UInt32 = 1043
+        static let timestamptz: UInt32 = 1184, uuid: UInt32 = 2950
+    }
 
     package mutating func next(_: UUID.Type = UUID.self) throws -> UUID {
-        let length = try field(Self.uuidType)
-        guard length == 16 else { throw Self.malformed("a uuid of \(length) bytes") }
-        // `anyField` saw the 16 bytes.
-        return bytes.readWithUnsafeReadableBytes { (16, UUID(uuid: $0.loadUnaligned(as: uuid_t.self))) }
+        let (type, length) = try field()
+        guard type == TypeOID.uuid, length == 16 else { throw Self.malformed("a field of type \(type) and \(length) bytes where a uuid was read") }
+        return UUID(uuid: bytes.loadUnaligned(fromByteOffset: advance(by: 16), as: uuid_t.self))
     }
 
     package mutating func next(_: Date.Type = Date.self) throws -> Date {
-        let length = try field(Self.timestamptzType)
-        guard length == 8, let microseconds = bytes.readInteger(as: Int64.self) else { throw Self.malformed("a timestamptz of \(length) bytes") }
+        let (type, length) = try field()
+        guard type == TypeOID.timestamptz, length == 8 else {
+            throw Self.malformed("a field of type \(type) and \(length) bytes where a timestamptz was read")
+        }
+        let microseconds = Int64(bigEndian: bytes.loadUnaligned(fromByteOffset: advance(by: 8), as: Int64.self))
         // As postgres-nio computes it: microseconds since 2000-01-01T00:00:00Z.
         return Date(timeInterval: Double(microseconds) / 1_000_000, since: Self.postgresEpoch)
     }
 
     package mutating func next(_: Int.Type = Int.self) throws -> Int {
-        let (type, length) = try anyField()
+        let (type, length) = try field()
         switch (type, length) {
-        case (Self.int4Type, 4): if let value = bytes.readInteger(as: Int32.self) { return Int(value) }
-        case (Self.int8Type, 8): if let value = bytes.readInteger(as: Int64.self) { return Int(value) }
-        default: break
+        case (TypeOID.int4, 4): return Int(Int32(bigEndian: bytes.loadUnaligned(fromByteOffset: advance(by: 4), as: Int32.self)))
+        case (TypeOID.int8, 8): return Int(Int64(bigEndian: bytes.loadUnaligned(fromByteOffset: advance(by: 8), as: Int64.self)))
+        default: throw Self.malformed("a field of type \(type) and \(length) bytes where an integer was read")
         }
-        throw Self.malformed("an integer of type \(type) and \(length) bytes")
     }
 
     package mutating func next(_: String.Type = String.self) throws -> String {
-        let (type, length) = try anyField()
-        guard type == Self.textType || type == Self.varcharType, length >= 0, let text = bytes.readString(length: Int(length)) else {
-            throw Self.malformed("text of type \(type) and \(length) bytes")
+        let (type, length) = try field()
+        guard type == TypeOID.text || type == TypeOID.varchar, length >= 0 else {
+            throw Self.malformed("a field of type \(type) and \(length) bytes where text was read")
         }
-        return text
+        let start = advance(by: Int(length))
+        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<start + Int(length)]), as: UTF8.self)
     }
 
     private static let postgresEpoch = Date(timeIntervalSince1970: 946_684_800)
 
-    /// The next field's length, checking its type.
-    private mutating func field(_ expected: UInt32) throws -> Int32 {
-        let (type, length) = try anyField()
-        guard type == expected else { throw Self.malformed("a field of type \(type) where \(expected) was expected") }
-        return length
-    }
-
-    private mutating func anyField() throws -> (type: UInt32, length: Int32) {
-        guard remaining > 0 else { throw Self.malformed("fewer fields than its reader expects") }
-        guard let type = bytes.readInteger(as: UInt32.self), let length = bytes.readInteger(as: Int32.self), length <= bytes.readableBytes else {
-            throw Self.malformed("a truncated field")
-        }
+    /// The next field's type and length (-1 for NULL); its bytes, when any, are known to be there.
+    private mutating func field() throws -> (type: UInt32, length: Int32) {
+        guard remaining > 0 else { throw Self.malformed("fewer fields than its reader reads") }
+        guard bytes.count - offset >= 8 else { throw Self.malformed("a truncated field") }
+        let type = UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+        let length = Int32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset + 4, as: Int32.self))
+        guard Int(length) <= bytes.count - offset - 8 else { throw Self.malformed("a truncated field") }
+        offset += 8
         remaining -= 1
         return (type, length)
     }
 
+    /// Moves past `count` bytes that ``field()`` saw, returning where they start.
+    private mutating func advance(by count: Int) -> Int {
+        defer { offset += count }
+        return offset
+    }
+
     private static func malformed(_ what: String) -> DomainError {
         DomainError(.unavailable, "a row value from PostgreSQL has \(what)")
+    }
+}
+
+extension RowReader {
+    /// The next column as a row value (`ROW(a, b, ...)`), its fields read by `read` in order.
+    package mutating func record<Value>(_ read: (inout RecordReader) throws -> Value) throws -> Value {
+        let bytes = try recordBytes()
+        return try bytes.withUnsafeReadableBytes { raw in
+            var reader = try RecordReader(raw)
+            return try read(&reader)
+        }
     }
 }

@@ -81,13 +81,13 @@ package struct RowReader {
         return try cell.decode(String.self)
     }
 
-    /// The next column as a row value (`ROW(a, b, ...)`), whose fields are then read in order.
-    package mutating func record() throws -> RecordReader {
+    /// The bytes of the next column, a row value in binary form (see ``record(_:)``).
+    mutating func recordBytes() throws -> ByteBuffer {
         let cell = try cell()
         guard cell.dataType == .record, cell.format == .binary, let bytes = cell.bytes else {
             throw DomainError(.unavailable, "a column read as a row value holds \(cell.dataType) in \(cell.format) form")
         }
-        return try RecordReader(bytes)
+        return bytes
     }
 
     private static let postgresEpoch = Date(timeIntervalSince1970: 946_684_800)

@@ -84,11 +84,12 @@ public struct ShiftStore: Sendable {
 
     /// A shift from a row value of ``columns`` (see ``RecordReader``).
     static func makeFromRecord(_ r: inout RowReader) throws -> Shift {
-        var f = try r.record()
-        return Shift(
-            id: try f.next(), employeeID: try f.next(), missionID: try f.next(), siteID: try f.next(), start: try f.next(),
-            end: try f.next(), breakMinutes: try f.next(), status: ShiftStatus(rawValue: try f.next(String.self)) ?? .planned,
-            note: try f.next())
+        try r.record { f in
+            Shift(
+                id: try f.next(), employeeID: try f.next(), missionID: try f.next(), siteID: try f.next(), start: try f.next(),
+                end: try f.next(), breakMinutes: try f.next(), status: ShiftStatus(rawValue: try f.next(String.self)) ?? .planned,
+                note: try f.next())
+        }
     }
 
     public func create(organizationID: UUID, _ draft: Draft, scope: AccessScope = .organization) async throws -> WriteResult {
