@@ -275,7 +275,11 @@ import Glibc
         }
         #expect(answers.count == 20)
         #expect(Set(answers).count == 1)
-        #expect(computed.withLockedValue { $0 } == 1)
+        // Every reader that reached Redis shared the one computation. A lookup that outlived the command
+        // timeout falls back to computing by design (seen once in a full local suite: a 5 s wait on two
+        // busy cores) and is counted as an error; any other extra computation is a stampede.
+        let fallbacks = cache.statistics.count(.planningWeek, .error)
+        #expect(computed.withLockedValue { $0 } == fallbacks + (fallbacks < 20 ? 1 : 0))
     }
 
     @Test func aDownRedisFallsBackAndIsCounted() async throws {
