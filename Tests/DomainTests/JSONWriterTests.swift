@@ -60,4 +60,16 @@ import Testing
         #expect(text.contains("\"id\":\"\(shifts[0].id.uuidString)\""))
         #expect(text.contains("\"start\":\"2026-11-23T08:00:00Z\""))
     }
+
+    /// A violation's figures are written by name, so the same answer is the same bytes in every
+    /// process (a dictionary's own order follows its per-process hash seed).
+    @Test func aViolationsFiguresAreWrittenInNameOrder() {
+        let names = ["weekly_max_minutes", "rest_minutes", "overtime_minutes", "a", "tier50_minutes", "min_rest_minutes", "z", "day"]
+        let figures = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+        let violation = RuleViolation(
+            rule: .dailyRest, severity: .warning, employeeID: UUID(), shiftIDs: [], date: nil, figures: figures, message: "m")
+        let text = String(decoding: violation.jsonBytes(), as: UTF8.self)
+        let expected = names.sorted().map { name in "\"\(name)\":\(figures[name]!)" }.joined(separator: ",")
+        #expect(text.contains("\"figures\":{\(expected)}"), "\(text)")
+    }
 }

@@ -44,7 +44,10 @@ extension RuleViolation: JSONWritable {
             if let date { w.key("date"); w.date(date) }
             w.key("figures")
             w.object { w in
-                for (name, value) in figures {
+                // By name: a dictionary's order changes from one process to the next (its hashing is
+                // seeded per process), and the same week must be the same bytes whichever server
+                // instance wrote it (cache entries, their gzip forms, comparisons).
+                for (name, value) in figures.sorted(by: { $0.key < $1.key }) {
                     w.key(name)
                     w.int(value)
                 }
