@@ -46,10 +46,20 @@ extension RuleViolation: JSONWritable {
             w.object { w in
                 // By name: a dictionary's order changes from one process to the next (its hashing is
                 // seeded per process), and the same week must be the same bytes whichever server
-                // instance wrote it (cache entries, their gzip forms, comparisons).
-                for (name, value) in figures.sorted(by: { $0.key < $1.key }) {
-                    w.key(name)
-                    w.int(value)
+                // instance wrote it (cache entries, their gzip forms, comparisons). A violation has a
+                // few figures, so each next name is found by a pass over them: sorting them into an
+                // array cost an allocation per violation (the benchmarks gate caught 6 -> 546 for a
+                // 200-employee week).
+                var last: String?
+                for _ in 0..<figures.count {
+                    var next: (key: String, value: Int)?
+                    for entry in figures where last.map({ entry.key > $0 }) ?? true {
+                        if next.map({ entry.key < $0.key }) ?? true { next = entry }
+                    }
+                    guard let next else { break }
+                    w.key(next.key)
+                    w.int(next.value)
+                    last = next.key
                 }
             }
             w.key("message"); w.string(message)
