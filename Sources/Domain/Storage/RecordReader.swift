@@ -42,9 +42,7 @@ package struct RecordReader {
         guard type == TypeOID.timestamptz, length == 8 else {
             throw Self.malformed("a field of type \(type) and \(length) bytes where a timestamptz was read")
         }
-        let microseconds = Int64(bigEndian: bytes.loadUnaligned(fromByteOffset: advance(by: 8), as: Int64.self))
-        // As postgres-nio computes it: microseconds since 2000-01-01T00:00:00Z.
-        return Date(timeInterval: Double(microseconds) / 1_000_000, since: Self.postgresEpoch)
+        return RowReader.instant(postgresMicroseconds: Int64(bigEndian: bytes.loadUnaligned(fromByteOffset: advance(by: 8), as: Int64.self)))
     }
 
     package mutating func next(_: Int.Type = Int.self) throws -> Int {
@@ -64,8 +62,6 @@ package struct RecordReader {
         let start = advance(by: Int(length))
         return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<start + Int(length)]), as: UTF8.self)
     }
-
-    private static let postgresEpoch = Date(timeIntervalSince1970: 946_684_800)
 
     /// The next field's type and length (-1 for NULL); its bytes, when any, are known to be there.
     private mutating func field() throws -> (type: UInt32, length: Int32) {

@@ -55,8 +55,7 @@ package struct RowReader {
         if cell.format == .binary, cell.dataType == .timestamptz, let bytes = cell.bytes, let microseconds = bytes.getInteger(at: bytes.readerIndex, as: Int64.self),
             bytes.readableBytes == 8
         {
-            // As postgres-nio computes it: microseconds since 2000-01-01T00:00:00Z.
-            return Date(timeInterval: Double(microseconds) / 1_000_000, since: Self.postgresEpoch)
+            return Self.instant(postgresMicroseconds: microseconds)
         }
         return try cell.decode(Date.self)
     }
@@ -89,8 +88,6 @@ package struct RowReader {
         }
         return bytes
     }
-
-    private static let postgresEpoch = Date(timeIntervalSince1970: 946_684_800)
 
     private mutating func cell() throws -> PostgresCell {
         guard var cell = cells.next() else { throw DomainError(.unavailable, "a query returned fewer columns than its reader expects") }

@@ -74,22 +74,17 @@ public struct ShiftStore: Sendable {
     }
 
     static let columns = "id, employee_id, mission_id, site_id, starts_at, ends_at, break_minutes, status, note"
-    /// A shift from a row of ``columns``.
-    static func make(_ r: inout RowReader) throws -> Shift {
+    /// A shift from ``columns``, read as the columns of a row or as the fields of a row value.
+    static func make(_ r: inout some ColumnReader) throws -> Shift {
         Shift(
-            id: try r.next(), employeeID: try r.next(), missionID: try r.next(), siteID: try r.next(), start: try r.next(),
-            end: try r.next(), breakMinutes: try r.next(), status: ShiftStatus(rawValue: try r.next(String.self)) ?? .planned,
-            note: try r.next())
+            id: try r.next(UUID.self), employeeID: try r.next(UUID.self), missionID: try r.next(UUID.self), siteID: try r.next(UUID.self),
+            start: try r.next(Date.self), end: try r.next(Date.self), breakMinutes: try r.next(Int.self),
+            status: ShiftStatus(rawValue: try r.next(String.self)) ?? .planned, note: try r.next(String.self))
     }
 
     /// A shift from a row value of ``columns`` (see ``RecordReader``).
     static func makeFromRecord(_ r: inout RowReader) throws -> Shift {
-        try r.record { f in
-            Shift(
-                id: try f.next(), employeeID: try f.next(), missionID: try f.next(), siteID: try f.next(), start: try f.next(),
-                end: try f.next(), breakMinutes: try f.next(), status: ShiftStatus(rawValue: try f.next(String.self)) ?? .planned,
-                note: try f.next())
-        }
+        try r.record { try make(&$0) }
     }
 
     public func create(organizationID: UUID, _ draft: Draft, scope: AccessScope = .organization) async throws -> WriteResult {
