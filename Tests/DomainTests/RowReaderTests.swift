@@ -109,7 +109,8 @@ import Testing
         let db = try await TestEnvironment.database()
         let id = UUID()
         let columnSQL = """
-            '\(id.uuidString)'::uuid, t, 2147483647::int4, (-9223372036854775807)::int8, 'caf\u{e9} "<x>", (1)'::text, 'v'::varchar, ''::text
+            '\(id.uuidString)'::uuid, t, 2147483647::int4, (-9223372036854775807)::int8, 'caf\u{e9} "<x>", (1)'::text, 'v'::varchar, ''::text,
+            t > '1950-01-01', CASE WHEN t > '1950-01-01' THEN '\(id.uuidString)'::uuid END
             """
         func query(_ select: String) -> PostgresQuery {
             PostgresQuery(unsafeSQL: """
@@ -119,24 +120,30 @@ import Testing
         }
         let read = { (r: inout RowReader) throws -> String in
             "\(try r.next(UUID.self)) \(try r.next(Date.self).timeIntervalSinceReferenceDate.bitPattern) \(try r.next(Int.self)) "
-                + "\(try r.next(Int.self)) \(try r.next(String.self)) \(try r.next(String.self)) [\(try r.next(String.self))]"
+                + "\(try r.next(Int.self)) \(try r.next(String.self)) \(try r.next(String.self)) [\(try r.next(String.self))] "
+                + "\(try r.next(Bool.self)) \(String(describing: try r.next(UUID?.self)))"
         }
         let columns = try await db.withConnection { c in try await c.query(query(columnSQL), logger: db.logger).all(read) }
         let fields = try await db.withConnection { c in
             try await c.query(query("ROW(\(columnSQL))"), logger: db.logger).all { r -> String in
                 try r.record { f in
                     "\(try f.next(UUID.self)) \(try f.next(Date.self).timeIntervalSinceReferenceDate.bitPattern) \(try f.next(Int.self)) "
-                        + "\(try f.next(Int.self)) \(try f.next(String.self)) \(try f.next(String.self)) [\(try f.next(String.self))]"
+                        + "\(try f.next(Int.self)) \(try f.next(String.self)) \(try f.next(String.self)) [\(try f.next(String.self))] "
+                        + "\(try f.next(Bool.self)) \(String(describing: try f.next(UUID?.self)))"
                 }
             }
         }
         #expect(columns.count == 3)
         #expect(fields == columns)
+        // Both values of a boolean and a NULL uuid among the rows compared.
+        #expect(columns.filter { $0.hasSuffix("false nil") }.count == 1)
+        #expect(columns.filter { $0.hasSuffix("true Optional(\(id))") }.count == 2)
 
         for (sql, what) in [
             ("ROW('x'::text, 1::int4)", "text where a uuid is read"),
             ("ROW(NULL::uuid, 1::int4)", "NULL where a uuid is read"),
             ("ROW(gen_random_uuid())", "one field where two are read"),
+            ("ROW(gen_random_uuid(), true)", "a boolean where an integer is read"),
         ] {
             await #expect(throws: DomainError.self, "\(what)") {
                 _ = try await db.withConnection { c in
@@ -144,6 +151,12 @@ import Testing
                         try r.record { f in (try f.next(UUID.self), try f.next(Int.self)) }
                     }
                 }
+            }
+        }
+        // A boolean read from a field of another type.
+        await #expect(throws: DomainError.self) {
+            _ = try await db.withConnection { c in
+                try await c.query("SELECT ROW(1::int4)", logger: db.logger).all { r in try r.record { try $0.next(Bool.self) } }
             }
         }
         // A column that is not a row value is refused by the row value reader.

@@ -1,13 +1,15 @@
 import Foundation
 
 /// Reads a row's values in order as concrete types: the columns of a row (``RowReader``) or the fields
-/// of a row value (``RecordReader``). A maker written once against it (`ShiftStore.make`) reads the
-/// same columns in the same order from either form.
+/// of a row value (``RecordReader``). A maker written once against it (`ShiftStore.make`,
+/// `EmployeeStore.make`) reads the same columns in the same order from either form.
 protocol ColumnReader {
     mutating func next(_: UUID.Type) throws -> UUID
+    mutating func next(_: UUID?.Type) throws -> UUID?
     mutating func next(_: Date.Type) throws -> Date
     mutating func next(_: Int.Type) throws -> Int
     mutating func next(_: String.Type) throws -> String
+    mutating func next(_: Bool.Type) throws -> Bool
 }
 
 extension RowReader: ColumnReader {}

@@ -94,7 +94,7 @@ public struct EmployeeStore: Sendable {
         try await database.withConnection { c in
             try await c.query(
                 """
-                SELECT id, name, email, team_id, site_id, weekly_contract_minutes, hourly_cost_cents, active
+                SELECT \(unescaped: Self.columns)
                 FROM employees WHERE org_id = \(organizationID) AND id = ANY(\(ids)) ORDER BY name, id
                 """, logger: database.logger
             ).all(Self.make)
@@ -107,7 +107,7 @@ public struct EmployeeStore: Sendable {
         let rows = try await database.withConnection { c in
             try await c.gathered(
                 """
-                SELECT id, name, email, team_id, site_id, weekly_contract_minutes, hourly_cost_cents, active
+                SELECT \(unescaped: Self.columns)
                 FROM employees
                 WHERE org_id = \(organizationID)
                   AND (\(own)::uuid IS NULL OR id = \(own))
@@ -126,11 +126,14 @@ public struct EmployeeStore: Sendable {
         try await SiteStore(database: database).delete("employees", organizationID, id, "employee")
     }
 
-    /// An employee from a row of id, name, email, team_id, site_id, weekly_contract_minutes,
-    /// hourly_cost_cents, active.
-    static func make(_ r: inout RowReader) throws -> Employee {
+    /// An employee from ``columns``, read as the columns of a row or as the fields of a row value.
+    static func make(_ r: inout some ColumnReader) throws -> Employee {
         Employee(
-            id: try r.next(), name: try r.next(), email: try r.next(), teamID: try r.next(), siteID: try r.next(),
-            weeklyContractMinutes: try r.next(), hourlyCostCents: try r.next(), active: try r.next())
+            id: try r.next(UUID.self), name: try r.next(String.self), email: try r.next(String.self), teamID: try r.next(UUID?.self),
+            siteID: try r.next(UUID?.self), weeklyContractMinutes: try r.next(Int.self), hourlyCostCents: try r.next(Int.self),
+            active: try r.next(Bool.self))
     }
+
+    /// The columns ``make(_:)`` reads.
+    static let columns = "id, name, email, team_id, site_id, weekly_contract_minutes, hourly_cost_cents, active"
 }

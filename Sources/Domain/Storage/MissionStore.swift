@@ -116,8 +116,11 @@ public struct MissionStore: Sendable {
         Mission(id: r.0, client: r.1, name: r.2, siteID: r.3, startDate: LocalDate(r.4)!, endDate: LocalDate(r.5)!, budgetCents: r.6, billingRateCents: r.7)
     }
 
-    /// A mission from a row of ``columns``, read in order.
-    static func make(_ r: inout RowReader) throws -> Mission {
-        make((try r.next(), try r.next(), try r.next(), try r.next(), try r.next(), try r.next(), try r.next(), try r.next()))
+    /// A mission from ``columns``, read as the columns of a row or as the fields of a row value.
+    static func make(_ r: inout some ColumnReader) throws -> Mission {
+        make((
+            try r.next(UUID.self), try r.next(String.self), try r.next(String.self), try r.next(UUID?.self), try r.next(String.self),
+            try r.next(String.self), try r.next(Int.self), try r.next(Int.self)
+        ))
     }
 }

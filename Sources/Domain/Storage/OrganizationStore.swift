@@ -74,9 +74,9 @@ public struct OrganizationStore: Sendable {
     static let columns = "id, slug, name, time_zone, locale, rules::text"
 
     /// An organisation from a row of ``columns``; rules that no longer decode fall back to the defaults.
-    static func make(_ r: inout RowReader) throws -> Organization {
-        let id: UUID = try r.next(), slug: String = try r.next(), name: String = try r.next()
-        let zone: String = try r.next(), locale: String = try r.next(), rules: String = try r.next()
+    static func make(_ r: inout some ColumnReader) throws -> Organization {
+        let id = try r.next(UUID.self), slug = try r.next(String.self), name = try r.next(String.self)
+        let zone = try r.next(String.self), locale = try r.next(String.self), rules = try r.next(String.self)
         return Organization(id: id, slug: slug, name: name, timeZone: zone, locale: locale, rules: .stored(rules))
     }
 }

@@ -27,7 +27,7 @@ package struct RecordReader {
 
     // PostgreSQL's type oids (pg_type.dat), fixed since they were assigned.
     private enum TypeOID {
-        static let int8: UInt32 = 20, int4: UInt32 = 23, text: UInt32 = 25, varchar: UInt32 = 1043
+        static let bool: UInt32 = 16, int8: UInt32 = 20, int4: UInt32 = 23, text: UInt32 = 25, varchar: UInt32 = 1043
         static let timestamptz: UInt32 = 1184, uuid: UInt32 = 2950
     }
 
@@ -35,6 +35,20 @@ package struct RecordReader {
         let (type, length) = try field()
         guard type == TypeOID.uuid, length == 16 else { throw Self.malformed("a field of type \(type) and \(length) bytes where a uuid was read") }
         return UUID(uuid: bytes.loadUnaligned(fromByteOffset: advance(by: 16), as: uuid_t.self))
+    }
+
+    /// A uuid field that may be NULL.
+    package mutating func next(_: UUID?.Type = UUID?.self) throws -> UUID? {
+        let (type, length) = try field()
+        if length == -1 { return nil }
+        guard type == TypeOID.uuid, length == 16 else { throw Self.malformed("a field of type \(type) and \(length) bytes where a uuid was read") }
+        return UUID(uuid: bytes.loadUnaligned(fromByteOffset: advance(by: 16), as: uuid_t.self))
+    }
+
+    package mutating func next(_: Bool.Type = Bool.self) throws -> Bool {
+        let (type, length) = try field()
+        guard type == TypeOID.bool, length == 1 else { throw Self.malformed("a field of type \(type) and \(length) bytes where a boolean was read") }
+        return bytes[advance(by: 1)] != 0
     }
 
     package mutating func next(_: Date.Type = Date.self) throws -> Date {

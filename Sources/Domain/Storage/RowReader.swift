@@ -80,6 +80,10 @@ package struct RowReader {
         return try cell.decode(String.self)
     }
 
+    package mutating func next(_: Bool.Type = Bool.self) throws -> Bool {
+        try cell().decode(Bool.self)
+    }
+
     /// The bytes of the next column, a row value in binary form (see ``record(_:)``).
     mutating func recordBytes() throws -> ByteBuffer {
         let cell = try cell()

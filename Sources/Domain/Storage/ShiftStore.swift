@@ -181,7 +181,7 @@ public struct ShiftStore: Sendable {
         return try await database.withWriteTransaction(organizationID: organizationID) { tx in
             let employees = try await tx.query(
                 """
-                SELECT id, name, email, team_id, site_id, weekly_contract_minutes, hourly_cost_cents, active
+                SELECT \(unescaped: EmployeeStore.columns)
                 FROM employees WHERE org_id = \(organizationID) AND id = \(shift.employeeID) FOR UPDATE
                 """, logger: database.logger
             ).all(EmployeeStore.make)

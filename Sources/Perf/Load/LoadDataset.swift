@@ -88,11 +88,14 @@ public struct LoadDataset: Sendable, Codable {
         }
     }
 
-    /// The queries behind one uncached planning week of the team, as one pgbench transaction, as the
-    /// server sends them: the organisation, the team's employees, their shifts (given the employees' ids,
+    /// The data of one uncached planning week of the team as psql would ask for it, as one pgbench
+    /// transaction: the organisation, the team's employees, their shifts (given the employees' ids,
     /// unordered: the server orders each day's shifts itself), the missions. Plain SQL with its values
-    /// written in, as psql would send it: PostgreSQL parses and plans it on every run, which the
-    /// server's prepared statements spare it. The missions read is the site's (the server's names the
+    /// written in: PostgreSQL parses and plans it on every run, which the server's prepared statement
+    /// spares it. The server asks for the same rows in one statement, each part a row value
+    /// (`WeekRead`); through pgbench that statement takes longer than these four (PostgreSQL prints
+    /// row values as text slowly, which the server, reading them in binary, does not pay), so the
+    /// four are the stricter baseline. The missions read is the site's (the server's names the
     /// missions its shifts refer to, a handful of rows either way).
     public var planningWeekSQL: String {
         let from = "'\(weekStart.adding(days: -1))'::date", to = "'\(weekStart.adding(days: 8))'::date"
