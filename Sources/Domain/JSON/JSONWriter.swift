@@ -80,6 +80,14 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
         append(UInt8(ascii: "]"))
     }
 
+    /// Values another writer wrote one after the other (its `data()`), separated from what is
+    /// already here as any value is; nothing when it wrote none.
+    public mutating func values(_ written: Data) {
+        guard !written.isEmpty else { return }
+        separate()
+        written.withUnsafeBytes { append($0.bindMemory(to: UInt8.self)) }
+    }
+
     /// An object member's key; the value written next belongs to it. Keys are ASCII names of ours.
     public mutating func key(_ name: StaticString) {
         separate()

@@ -80,30 +80,43 @@ extension Overtime: JSONWritable {
 extension PlanningWeek: JSONWritable {
     public func write(to w: inout JSONWriter) {
         w.object { w in
-            w.key("week_start"); w.date(weekStart)
-            w.key("time_zone"); w.string(timeZone)
-            w.key("days"); w.array(days) { w, day in w.date(day) }
-            w.key("rows")
-            w.array(rows) { w, row in
+            Self.writeHead(of: weekStart, timeZone: timeZone, days: days, to: &w)
+            w.key("rows"); w.array(rows) { w, row in row.write(to: &w) }
+            Self.writeTotals(dayTotals, total: totalMinutes, to: &w)
+        }
+    }
+
+    /// The members before the rows (shared with ``json(weekStart:organization:employees:shifts:missions:)``).
+    static func writeHead(of weekStart: LocalDate, timeZone: String, days: [LocalDate], to w: inout JSONWriter) {
+        w.key("week_start"); w.date(weekStart)
+        w.key("time_zone"); w.string(timeZone)
+        w.key("days"); w.array(days) { w, day in w.date(day) }
+    }
+
+    /// The members after the rows.
+    static func writeTotals(_ dayTotals: [Int], total: Int, to w: inout JSONWriter) {
+        w.key("day_totals_minutes"); w.array(dayTotals) { w, minutes in w.int(minutes) }
+        w.key("total_minutes"); w.int(total)
+    }
+}
+
+extension PlanningWeek.Row {
+    func write(to w: inout JSONWriter) {
+        w.object { w in
+            w.key("employee"); w.value(employee)
+            w.key("days")
+            w.array(days) { w, cell in
                 w.object { w in
-                    w.key("employee"); w.value(row.employee)
-                    w.key("days")
-                    w.array(row.days) { w, cell in
-                        w.object { w in
-                            w.key("date"); w.date(cell.date)
-                            w.key("shifts"); w.array(cell.shifts) { w, shift in w.value(shift) }
-                            w.key("worked_minutes"); w.int(cell.workedMinutes)
-                        }
-                    }
-                    w.key("week_minutes"); w.int(row.weekMinutes)
-                    w.key("contract_minutes"); w.int(row.contractMinutes)
-                    w.key("delta_minutes"); w.int(row.deltaMinutes)
-                    w.key("overtime"); w.value(row.overtime)
-                    w.key("violations"); w.array(row.violations) { w, violation in w.value(violation) }
+                    w.key("date"); w.date(cell.date)
+                    w.key("shifts"); w.array(cell.shifts) { w, shift in w.value(shift) }
+                    w.key("worked_minutes"); w.int(cell.workedMinutes)
                 }
             }
-            w.key("day_totals_minutes"); w.array(dayTotals) { w, minutes in w.int(minutes) }
-            w.key("total_minutes"); w.int(totalMinutes)
+            w.key("week_minutes"); w.int(weekMinutes)
+            w.key("contract_minutes"); w.int(contractMinutes)
+            w.key("delta_minutes"); w.int(deltaMinutes)
+            w.key("overtime"); w.value(overtime)
+            w.key("violations"); w.array(violations) { w, violation in w.value(violation) }
         }
     }
 }

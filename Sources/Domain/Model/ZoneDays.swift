@@ -5,7 +5,7 @@ import Foundation
 /// `TimeZone.secondsFromGMT(for:)` goes through ICU behind a lock, and the planning week asked it
 /// several times per shift. The offset is the same from the anchor instant up to the zone's next
 /// transition, so instants in that interval need no lookup; any other instant is asked of the zone.
-public struct ZoneDays {
+public struct ZoneDays: Sendable {
     public let timeZone: TimeZone
     private let from: Date
     private let until: Date

@@ -75,15 +75,75 @@ public struct PlanningWeek: Sendable, Codable {
     public static func assemble(
         weekStart monday: LocalDate, organization: Organization, employees: [Employee], shifts: [Shift], missions: [UUID: Mission]
     ) -> PlanningWeek {
-        let zone = organization.zone
-        let days = (0..<7).map { monday.adding(days: $0) }
-        let engine = RuleEngine(rules: organization.rules, timeZone: zone)
-        let zoneDays = ZoneDays(zone, from: shifts.lazy.map(\.start).min() ?? monday.startInstant(in: zone))
-        var byEmployee: [UUID: [Shift]] = [:]
-        for shift in shifts { byEmployee[shift.employeeID, default: []].append(shift) }
-        for key in byEmployee.keys { byEmployee[key]!.sort(by: Shift.startsBefore) }
+        let assembly = Assembly(weekStart: monday, organization: organization, shifts: shifts, missions: missions)
         var dayTotals = Array(repeating: 0, count: 7)
-        let rows = employees.map { employee -> Row in
+        let rows = employees.map { assembly.row(of: $0, dayTotals: &dayTotals) }
+        return PlanningWeek(
+            weekStart: monday, timeZone: organization.timeZone, days: assembly.days, rows: rows, dayTotals: dayTotals,
+            totalMinutes: dayTotals.reduce(0, +))
+    }
+
+    /// The JSON of the week ``assemble(weekStart:organization:employees:shifts:missions:)`` makes, the
+    /// same bytes, with the rows of each half of the employees made and written at the same time.
+    ///
+    /// Making a 48-person week's rows (its rules judged) and writing their 113 KB of JSON took the
+    /// server about 0.85 ms after the last row arrived from PostgreSQL, one after the other on one
+    /// core while the other waited. Two halves run side by side; at full load, when both cores are
+    /// busy anyway, the split costs one more task and one copy of each half into the answer.
+    public static func json(
+        weekStart monday: LocalDate, organization: Organization, employees: [Employee], shifts: [Shift], missions: [UUID: Mission]
+    ) async -> Data {
+        let assembly = Assembly(weekStart: monday, organization: organization, shifts: shifts, missions: missions)
+        let parts: [(json: Data, dayTotals: [Int])]
+        if employees.count >= parallelRowsFrom {
+            let middle = employees.count / 2
+            async let second = assembly.rowsJSON(employees[middle...])
+            let first = assembly.rowsJSON(employees[..<middle])
+            parts = [first, await second]
+        } else {
+            parts = [assembly.rowsJSON(employees[...])]
+        }
+        var dayTotals = Array(repeating: 0, count: 7)
+        for part in parts { for day in 0..<7 { dayTotals[day] += part.dayTotals[day] } }
+        var w = JSONWriter(capacity: parts.reduce(512) { $0 + $1.json.count })
+        w.object { w in
+            writeHead(of: monday, timeZone: organization.timeZone, days: assembly.days, to: &w)
+            w.key("rows"); w.array(parts) { w, part in w.values(part.json) }
+            writeTotals(dayTotals, total: dayTotals.reduce(0, +), to: &w)
+        }
+        return w.data()
+    }
+
+    /// The fewest employees whose rows are made in two halves at once; below, one task makes them all.
+    static let parallelRowsFrom = 16
+
+    /// What making a week's rows needs, made once for all of them: the week's days, its rules, each
+    /// employee's shifts in order of start.
+    struct Assembly: Sendable {
+        let monday: LocalDate
+        let organization: Organization
+        let days: [LocalDate]
+        let engine: RuleEngine
+        let zoneDays: ZoneDays
+        let missions: [UUID: Mission]
+        let byEmployee: [UUID: [Shift]]
+
+        init(weekStart monday: LocalDate, organization: Organization, shifts: [Shift], missions: [UUID: Mission]) {
+            let zone = organization.zone
+            self.monday = monday
+            self.organization = organization
+            self.days = (0..<7).map { monday.adding(days: $0) }
+            self.engine = RuleEngine(rules: organization.rules, timeZone: zone)
+            self.zoneDays = ZoneDays(zone, from: shifts.lazy.map(\.start).min() ?? monday.startInstant(in: zone))
+            self.missions = missions
+            var byEmployee: [UUID: [Shift]] = [:]
+            for shift in shifts { byEmployee[shift.employeeID, default: []].append(shift) }
+            for key in byEmployee.keys { byEmployee[key]!.sort(by: Shift.startsBefore) }
+            self.byEmployee = byEmployee
+        }
+
+        /// The row of one employee; its worked minutes are added to `dayTotals`.
+        func row(of employee: Employee, dayTotals: inout [Int]) -> Row {
             let own = byEmployee[employee.id] ?? []
             var cells = days.map { Cell(date: $0, shifts: [], workedMinutes: 0) }
             for shift in own {
@@ -102,9 +162,15 @@ public struct PlanningWeek: Sendable, Codable {
                 deltaMinutes: week - employee.weeklyContractMinutes, overtime: Overtime(workedMinutes: week, rules: organization.rules),
                 violations: violations)
         }
-        return PlanningWeek(
-            weekStart: monday, timeZone: organization.timeZone, days: days, rows: rows, dayTotals: dayTotals,
-            totalMinutes: dayTotals.reduce(0, +))
+
+        /// The rows of `employees` written one after the other (to be put in the week's array), and
+        /// the minutes they add to each day.
+        func rowsJSON(_ employees: ArraySlice<Employee>) -> (json: Data, dayTotals: [Int]) {
+            var dayTotals = Array(repeating: 0, count: 7)
+            var w = JSONWriter(capacity: 2_560 * employees.count)
+            for employee in employees { row(of: employee, dayTotals: &dayTotals).write(to: &w) }
+            return (w.data(), dayTotals)
+        }
     }
 }
 
@@ -154,12 +220,23 @@ public struct PlanningService: Sendable {
         scope: AccessScope = .organization
     ) async throws -> PlanningWeek {
         let monday = date.mondayOfWeek
-        let own: UUID? = if case .employee(let e) = scope { e ?? UUID() } else { nil }
-        let filters = WeekRead.Filters(own: own, employeeID: employeeID, siteID: siteID, teamID: teamID)
-        let read = try await WeekRead.read(organizationID: organizationID, monday: monday, filters, on: database)
+        let read = try await WeekRead.read(
+            organizationID: organizationID, monday: monday, .init(scope: scope, employeeID: employeeID, siteID: siteID, teamID: teamID), on: database)
         return PlanningWeek.assemble(
-            weekStart: monday, organization: read.organization, employees: read.employees, shifts: read.shifts,
-            missions: Dictionary(uniqueKeysWithValues: read.missions.map { ($0.id, $0) }))
+            weekStart: monday, organization: read.organization, employees: read.employees, shifts: read.shifts, missions: read.missionsByID)
+    }
+
+    /// The JSON of ``week(organizationID:containing:siteID:teamID:employeeID:scope:)``, as the API
+    /// answers with it: the same bytes, made by ``PlanningWeek/json(weekStart:organization:employees:shifts:missions:)``.
+    public func weekJSON(
+        organizationID: UUID, containing date: LocalDate, siteID: UUID? = nil, teamID: UUID? = nil, employeeID: UUID? = nil,
+        scope: AccessScope = .organization
+    ) async throws -> Data {
+        let monday = date.mondayOfWeek
+        let read = try await WeekRead.read(
+            organizationID: organizationID, monday: monday, .init(scope: scope, employeeID: employeeID, siteID: siteID, teamID: teamID), on: database)
+        return await PlanningWeek.json(
+            weekStart: monday, organization: read.organization, employees: read.employees, shifts: read.shifts, missions: read.missionsByID)
     }
 
     public func staffing(organizationID: UUID, missionID: UUID) async throws -> MissionStaffing {

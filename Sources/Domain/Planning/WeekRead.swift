@@ -32,7 +32,19 @@ struct WeekRead {
         var employeeID: UUID?
         var siteID: UUID?
         var teamID: UUID?
+
+        /// The filters asked for, and an employee's own scope: only their own row (no row at all for
+        /// an account linked to no employee).
+        init(scope: AccessScope, employeeID: UUID?, siteID: UUID?, teamID: UUID?) {
+            self.own = if case .employee(let e) = scope { e ?? UUID() } else { nil }
+            self.employeeID = employeeID
+            self.siteID = siteID
+            self.teamID = teamID
+        }
     }
+
+    /// The missions by id, as the rules look them up.
+    var missionsByID: [UUID: Mission] { Dictionary(uniqueKeysWithValues: missions.map { ($0.id, $0) }) }
 
     /// One row of the statement: a part of the week.
     private enum Part: Sendable {

@@ -54,6 +54,16 @@ enum JSON {
         ) { try await compute().jsonData(capacity: 64 * 1024) })
     }
 
+    /// ``cachedResponse(_:_:organizationID:key:for:_:)`` for answers whose JSON a library writes itself
+    /// (a planning week: `PlanningService.weekJSON`).
+    static func cachedResponse(
+        _ cache: ReadCache, _ kind: CacheKind, organizationID: UUID, key: String, for request: Request,
+        encoded compute: @escaping @Sendable () async throws -> Data
+    ) async throws -> Response {
+        response(cached: try await cache.fetchRepresentation(
+            kind, organizationID: organizationID, key: key, acceptsGzip: Gzip.isAccepted(by: request.headers[.acceptEncoding]), compute: compute))
+    }
+
     /// A cached answer: its representation depends on Accept-Encoding, which `Vary` tells caches.
     static func response(cached body: CachedBody) -> Response {
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .vary: "Accept-Encoding"]

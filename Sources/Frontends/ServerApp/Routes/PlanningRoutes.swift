@@ -64,9 +64,9 @@ enum PlanningRoutes {
             let (site, team, employee) = (try query.id("site"), try query.id("team"), try query.id("employee"))
             let planning = services.planning
             let key = "w=\(start.mondayOfWeek)&site=\(site?.text() ?? "")&team=\(team?.text() ?? "")&employee=\(employee?.text() ?? "")|\(scope.cacheKey)"
-            return try await JSON.cachedResponse(services.cache, .planningWeek, organizationID: p.organizationID, key: key, for: request) {
-                try await planning.week(organizationID: p.organizationID, containing: start, siteID: site, teamID: team, employeeID: employee, scope: scope)
-            }
+            return try await JSON.cachedResponse(services.cache, .planningWeek, organizationID: p.organizationID, key: key, for: request, encoded: {
+                try await planning.weekJSON(organizationID: p.organizationID, containing: start, siteID: site, teamID: team, employeeID: employee, scope: scope)
+            })
         }
         api.get("missions/:id/staffing") { request, context in
             let p = try context.requirePrincipal()
