@@ -60,4 +60,48 @@ import Testing
             _ = try await planning.week(organizationID: UUID(), containing: LocalDate("2026-11-25")!)
         }
     }
+
+    /// The week's statement runs on one plan made for any values (after five runs on a connection),
+    /// costed for an average organisation among many small ones (or on no statistics at all, as in a
+    /// new database): it must still probe by key, each
+    /// employee's shifts and each mission, not scan an organisation's shifts by start or its missions
+    /// by name (which a large organisation would pay for on every read).
+    @Test func theWeeksPlanForAnyValuesProbesByKey() async throws {
+        let db = try await TestEnvironment.database()
+        let t = try await TenantFixture.make(db)
+        let monday = LocalDate("2026-11-23")!
+        let zone = t.organization.zone
+        for (filters, value) in [
+            (WeekRead.Filters(scope: .organization, employeeID: nil, siteID: t.site.id, teamID: nil), t.site.id),
+            (WeekRead.Filters(scope: .organization, employeeID: nil, siteID: nil, teamID: t.team.id), t.team.id),
+        ] {
+            let read = WeekRead.statement(
+                organizationID: t.organization.id, from: monday.adding(days: -1).startInstant(in: zone),
+                to: monday.adding(days: 8).startInstant(in: zone), filters)
+            let plan = try await db.withConnection { c in
+                let name = "week_plan_probe"
+                _ = try await c.query("SET plan_cache_mode = force_generic_plan", logger: db.logger)
+                // The test database's tables are small enough to be read whole; a real organisation's
+                // are not. Without that way out, the plan shows which index each lookup leads to.
+                _ = try await c.query("SET enable_seqscan = off", logger: db.logger)
+                _ = try await c.query(PostgresQuery(unsafeSQL: "PREPARE \(name) AS \(read.sql)"), logger: db.logger)
+                // The values as literals of the parameters' types: the plan is the one made without them.
+                let values = [
+                    "'\(t.organization.id)'", "'\(value)'", "'2026-11-21T23:00:00Z'", "'2026-11-30T23:00:00Z'",
+                ]
+                let rows = try await c.query(PostgresQuery(unsafeSQL: "EXPLAIN EXECUTE \(name)(\(values.joined(separator: ", ")))"), logger: db.logger)
+                var lines: [String] = []
+                for try await line in rows.decode(String.self) { lines.append(line) }
+                _ = try await c.query(PostgresQuery(unsafeSQL: "DEALLOCATE \(name)"), logger: db.logger)
+                _ = try await c.query("RESET plan_cache_mode", logger: db.logger)
+                _ = try await c.query("RESET enable_seqscan", logger: db.logger)
+                return lines.joined(separator: "\n")
+            }
+            #expect(plan.contains("shifts_employee_start"), "\(plan)")
+            #expect(plan.contains("missions_pkey"), "\(plan)")
+            #expect(!plan.contains("shifts_org_start"), "\(plan)")
+            #expect(!plan.contains("missions_org_name"), "\(plan)")
+            #expect(!plan.contains("Seq Scan on shifts") && !plan.contains("Seq Scan on missions"), "\(plan)")
+        }
+    }
 }

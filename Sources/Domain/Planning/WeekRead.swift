@@ -17,7 +17,7 @@ import PostgresNIO
 /// PostgreSQL is still producing them. PostgreSQL spends longer on the one statement than on the
 /// four (its common parts are materialised, the employees numbered), so the week gained less than
 /// the gaps: 4.09 -> 3.95 ms at the median of sixteen alternating one-connection runs.
-struct WeekRead {
+package struct WeekRead {
     var organization: Organization
     /// In the order the week shows them: by name, then id.
     var employees: [Employee]
@@ -27,7 +27,7 @@ struct WeekRead {
     /// The filters that narrow the week's employees; each absent one is left out of the statement
     /// (a condition such as `($1::uuid IS NULL OR team_id = $1)` for each cost PostgreSQL about
     /// 90 us more planning per read, a third of the employees' query).
-    struct Filters {
+    package struct Filters {
         var own: UUID?
         var employeeID: UUID?
         var siteID: UUID?
@@ -35,7 +35,7 @@ struct WeekRead {
 
         /// The filters asked for, and an employee's own scope: only their own row (no row at all for
         /// an account linked to no employee).
-        init(scope: AccessScope, employeeID: UUID?, siteID: UUID?, teamID: UUID?) {
+        package init(scope: AccessScope, employeeID: UUID?, siteID: UUID?, teamID: UUID?) {
             self.own = if case .employee(let e) = scope { e ?? UUID() } else { nil }
             self.employeeID = employeeID
             self.siteID = siteID
@@ -112,6 +112,7 @@ struct WeekRead {
         case 0: return .organization(try r.record { try OrganizationStore.make(&$0) })
         case 1: return try r.record { fields in .employee(try EmployeeStore.make(&fields), order: try fields.next(Int.self)) }
         case 2: return .shift(try r.record { try ShiftStore.make(&$0) })
+        // The mission's organisation follows its columns (the statement checks it); it is not read.
         case 3: return .mission(try r.record { try MissionStore.make(&$0) })
         case let kind: throw DomainError(.unavailable, "the planning week's read returned a row of unknown kind \(kind)")
         }
@@ -120,7 +121,10 @@ struct WeekRead {
     /// The statement: each part a row value after its kind (0 organisation, 1 employee with its
     /// place in the week's order, 2 shift, 3 mission). The shifts and missions follow from the
     /// employees inside PostgreSQL, so nothing waits for the server between them.
-    static func statement(organizationID: UUID, from: Date, to: Date, _ filters: Filters) -> PreparedRead {
+    /// The shifts' columns as the LATERAL subquery `x` of ``statement(organizationID:from:to:_:)`` names them.
+    private static let shiftColumns = ShiftStore.columns.split(separator: ", ").map { "x.\($0)" }.joined(separator: ", ")
+
+    package static func statement(organizationID: UUID, from: Date, to: Date, _ filters: Filters) -> PreparedRead {
         var read = PreparedRead(sql: "")
         let org = read.bind(organizationID)
         var employees = "SELECT \(EmployeeStore.columns), row_number() OVER (ORDER BY name, id) FROM employees WHERE org_id = \(org) AND active"
@@ -129,17 +133,29 @@ struct WeekRead {
             employees += " AND \(column) = \(read.bind(value))"
         }
         let (lower, upper) = (read.bind(from), read.bind(to))
+        // Each employee's shifts, and each mission, are looked up by key in a LATERAL subquery that
+        // PostgreSQL may not flatten (OFFSET 0, LIMIT 1) and whose conditions lead only to the index
+        // wanted: the statement runs on a plan made once for any values (``PreparedStatements``),
+        // costed for an average organisation, and so written that plan can only probe
+        // shifts_employee_start per employee and the missions' primary key per mission, whatever the
+        // organisation. With the organisation among the conditions, the plan could as well scan the
+        // organisation's shifts by start, or all its missions by name, for each one wanted. Employee
+        // and mission ids are unique across organisations; the rows' organisation is checked outside.
         read.sql = """
             WITH o AS (SELECT \(OrganizationStore.columns) FROM organizations WHERE id = \(org)),
             e AS (\(employees)),
             s AS (
-              SELECT \(ShiftStore.columns) FROM shifts
-              WHERE org_id = \(org) AND employee_id IN (SELECT id FROM e) AND starts_at >= \(lower) AND starts_at < \(upper)
+              SELECT \(shiftColumns) FROM e CROSS JOIN LATERAL (
+                SELECT \(ShiftStore.columns), org_id FROM shifts WHERE employee_id = e.id AND starts_at >= \(lower) AND starts_at < \(upper) OFFSET 0
+              ) AS x
+              WHERE x.org_id = \(org)
             )
             SELECT 0, ROW(o.*) FROM o
             UNION ALL SELECT 1, ROW(e.*) FROM e
             UNION ALL SELECT 2, ROW(s.*) FROM s
-            UNION ALL SELECT 3, ROW(\(MissionStore.columns)) FROM missions WHERE org_id = \(org) AND id = ANY(ARRAY(SELECT mission_id FROM s))
+            UNION ALL SELECT 3, ROW(m.*) FROM (SELECT DISTINCT mission_id FROM s) AS u
+              CROSS JOIN LATERAL (SELECT \(MissionStore.columns), org_id FROM missions WHERE id = u.mission_id LIMIT 1) AS m
+              WHERE m.org_id = \(org)
             """
         return read
     }

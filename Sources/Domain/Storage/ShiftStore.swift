@@ -82,11 +82,6 @@ public struct ShiftStore: Sendable {
             status: ShiftStatus(rawValue: try r.next(String.self)) ?? .planned, note: try r.next(String.self))
     }
 
-    /// A shift from a row value of ``columns`` (see ``RecordReader``).
-    static func makeFromRecord(_ r: inout RowReader) throws -> Shift {
-        try r.record { try make(&$0) }
-    }
-
     public func create(organizationID: UUID, _ draft: Draft, scope: AccessScope = .organization) async throws -> WriteResult {
         let shift = try draft.validated(id: UUID())
         return try await write(organizationID: organizationID, shift: shift, previous: nil, scope: scope)
@@ -151,31 +146,6 @@ public struct ShiftStore: Sendable {
         }
     }
 
-    /// Shifts of some employees starting in [from, to), in no particular order, for planning views and
-    /// the rule checks of a write.
-    func shifts(organizationID: UUID, employeeIDs: [UUID], from: Date, to: Date, on connection: PostgresConnection) async throws -> [Shift] {
-        let (logger, statements) = (database.logger, database.statements)
-        return try await connection.eventLoop.perform {
-            Self.shifts(organizationID: organizationID, employeeIDs: employeeIDs, from: from, to: to, on: connection, statements: statements, logger: logger)
-        }
-    }
-
-    /// ``shifts(organizationID:employeeIDs:from:to:on:)`` from the connection's event loop, as a
-    /// prepared statement of the connection, in no particular order: sorted, the rows reached the
-    /// server only once PostgreSQL had sorted them all, and decoding them could not overlap the scan.
-    /// Every caller orders what it shows (``PlanningWeek/assemble(weekStart:organization:employees:shifts:missions:)``)
-    /// or judges (``RuleEngine``) itself.
-    static func shifts(
-        organizationID: UUID, employeeIDs: [UUID], from: Date, to: Date, on connection: PostgresConnection, statements: PreparedStatements,
-        logger: Logger
-    ) -> EventLoopFuture<[Shift]> {
-        statements.gatheredOnLoop(
-            """
-            SELECT ROW(\(unescaped: Self.columns)) FROM shifts
-            WHERE org_id = \(organizationID) AND employee_id = ANY(\(employeeIDs)) AND starts_at >= \(from) AND starts_at < \(to)
-            """, on: connection, logger: logger, Self.makeFromRecord)
-    }
-
     private func write(organizationID: UUID, shift: Shift, previous: UUID?, scope: AccessScope) async throws -> WriteResult {
         let org = try await OrganizationStore(database: database).get(id: organizationID)
         return try await database.withWriteTransaction(organizationID: organizationID) { tx in
@@ -211,9 +181,12 @@ public struct ShiftStore: Sendable {
             }
 
             let window: TimeInterval = 9 * 24 * 3600
-            let others = try await shifts(
-                organizationID: organizationID, employeeIDs: [employee.id], from: shift.start.addingTimeInterval(-window),
-                to: shift.end.addingTimeInterval(window), on: tx)
+            let (from, to) = (shift.start.addingTimeInterval(-window), shift.end.addingTimeInterval(window))
+            let others = try await tx.gathered(
+                """
+                SELECT \(unescaped: Self.columns) FROM shifts
+                WHERE org_id = \(organizationID) AND employee_id = \(employee.id) AND starts_at >= \(from) AND starts_at < \(to)
+                """, logger: database.logger, Self.make)
             let engine = RuleEngine(rules: org.rules, timeZone: org.zone)
             let violations = engine.evaluate(
                 candidate: shift, others: others, context: .init(employee: employee, missions: [mission.id: mission]))
