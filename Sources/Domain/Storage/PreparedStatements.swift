@@ -6,10 +6,12 @@ import PostgresNIO
 /// The named prepared statements each pooled connection holds, by SQL text.
 ///
 /// An unnamed statement is parsed and planned by PostgreSQL on every execution: for the planning
-/// week's four reads that was about half a millisecond of the server's work per week (pgbench:
-/// 1.6-2.0 ms as unnamed statements, 1.0-1.4 ms prepared). A read run here is prepared on a
-/// connection the first time that connection runs its SQL (one more round trip), then only bound
-/// and executed. postgres-nio prepares statements itself only through its async row sequences,
+/// week's reads (then four statements) that was about half a millisecond of the server's work per
+/// week (pgbench: 1.6-2.0 ms as unnamed statements, 1.0-1.4 ms prepared). A read run here is
+/// prepared on a connection the first time that connection runs its SQL (one more round trip), then
+/// only bound and executed; after five runs PostgreSQL may run it on one plan made for any values,
+/// so such a read must be written for that plan to be right for any organisation (`WeekRead`, the
+/// one read run this way now). postgres-nio prepares statements itself only through its async row sequences,
 /// which hand each read over to the calling task; these stay on the connection's event loop and
 /// chain as ``PostgresConnection/gatheredOnLoop(_:logger:file:line:_:)`` reads do.
 ///
