@@ -219,11 +219,7 @@ public struct PlanningService: Sendable {
         organizationID: UUID, containing date: LocalDate, siteID: UUID? = nil, teamID: UUID? = nil, employeeID: UUID? = nil,
         scope: AccessScope = .organization
     ) async throws -> PlanningWeek {
-        let monday = date.mondayOfWeek
-        let read = try await WeekRead.read(
-            organizationID: organizationID, monday: monday, .init(scope: scope, employeeID: employeeID, siteID: siteID, teamID: teamID), on: database)
-        return PlanningWeek.assemble(
-            weekStart: monday, organization: read.organization, employees: read.employees, shifts: read.shifts, missions: read.missionsByID)
+        try await read(organizationID: organizationID, containing: date, siteID: siteID, teamID: teamID, employeeID: employeeID, scope: scope).week
     }
 
     /// The JSON of ``week(organizationID:containing:siteID:teamID:employeeID:scope:)``, as the API
@@ -232,11 +228,15 @@ public struct PlanningService: Sendable {
         organizationID: UUID, containing date: LocalDate, siteID: UUID? = nil, teamID: UUID? = nil, employeeID: UUID? = nil,
         scope: AccessScope = .organization
     ) async throws -> Data {
-        let monday = date.mondayOfWeek
-        let read = try await WeekRead.read(
-            organizationID: organizationID, monday: monday, .init(scope: scope, employeeID: employeeID, siteID: siteID, teamID: teamID), on: database)
-        return await PlanningWeek.json(
-            weekStart: monday, organization: read.organization, employees: read.employees, shifts: read.shifts, missions: read.missionsByID)
+        try await read(organizationID: organizationID, containing: date, siteID: siteID, teamID: teamID, employeeID: employeeID, scope: scope).json()
+    }
+
+    private func read(
+        organizationID: UUID, containing date: LocalDate, siteID: UUID?, teamID: UUID?, employeeID: UUID?, scope: AccessScope
+    ) async throws -> WeekRead {
+        try await WeekRead.read(
+            organizationID: organizationID, monday: date.mondayOfWeek, .init(scope: scope, employeeID: employeeID, siteID: siteID, teamID: teamID),
+            on: database)
     }
 
     public func staffing(organizationID: UUID, missionID: UUID) async throws -> MissionStaffing {

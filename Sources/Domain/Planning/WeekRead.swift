@@ -20,6 +20,8 @@ import PostgresNIO
 /// for any values instead of on every run (see ``statement(organizationID:from:to:_:)``), 3.84 ->
 /// 2.97 ms.
 package struct WeekRead {
+    /// The Monday the week starts on.
+    var monday: LocalDate
     var organization: Organization
     /// In the order the week shows them: by name, then id.
     var employees: [Employee]
@@ -48,6 +50,16 @@ package struct WeekRead {
 
     /// The missions by id, as the rules look them up.
     var missionsByID: [UUID: Mission] { Dictionary(uniqueKeysWithValues: missions.map { ($0.id, $0) }) }
+
+    /// The week these rows make.
+    var week: PlanningWeek {
+        PlanningWeek.assemble(weekStart: monday, organization: organization, employees: employees, shifts: shifts, missions: missionsByID)
+    }
+
+    /// The JSON of ``week``, its rows made in two halves at once (``PlanningWeek/json(weekStart:organization:employees:shifts:missions:)``).
+    func json() async -> Data {
+        await PlanningWeek.json(weekStart: monday, organization: organization, employees: employees, shifts: shifts, missions: missionsByID)
+    }
 
     /// One row of the statement: a part of the week.
     private enum Part: Sendable {
@@ -107,7 +119,7 @@ package struct WeekRead {
         // The order PostgreSQL numbered them in, by name and id in the database's collation; the rows
         // of a UNION ALL carry no order of their own.
         employees.sort { $0.order < $1.order }
-        return WeekRead(organization: organization, employees: employees.map(\.employee), shifts: shifts, missions: missions)
+        return WeekRead(monday: monday, organization: organization, employees: employees.map(\.employee), shifts: shifts, missions: missions)
     }
 
     private static func makePart(_ r: inout RowReader) throws -> Part {

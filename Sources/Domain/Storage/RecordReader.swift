@@ -32,9 +32,8 @@ package struct RecordReader {
     }
 
     package mutating func next(_: UUID.Type = UUID.self) throws -> UUID {
-        let (type, length) = try field()
-        guard type == TypeOID.uuid, length == 16 else { throw Self.malformed("a field of type \(type) and \(length) bytes where a uuid was read") }
-        return UUID(uuid: bytes.loadUnaligned(fromByteOffset: advance(by: 16), as: uuid_t.self))
+        guard let id = try next(UUID?.self) else { throw Self.malformed("NULL where a uuid was read") }
+        return id
     }
 
     /// A uuid field that may be NULL.
