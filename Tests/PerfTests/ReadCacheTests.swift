@@ -15,11 +15,12 @@ import Glibc
 @Suite struct ReadCacheTests {
     static func cache(
         _ redis: RedisConfiguration = TestEnvironment.redisConfiguration, cooldown: Duration = .seconds(1),
-        commandTimeout: Duration = TestEnvironment.patience
+        commandTimeout: Duration = TestEnvironment.patience, namespace: String = "crewplan:test:\(UUID().uuidString.prefix(8))",
+        trustWindow: Duration = CacheConfiguration().trustWindow
     ) async throws -> ReadCache {
         ReadCache(
             redis: redis,
-            configuration: CacheConfiguration(commandTimeout: commandTimeout, cooldown: cooldown, namespace: "crewplan:test:\(UUID().uuidString.prefix(8))"),
+            configuration: CacheConfiguration(commandTimeout: commandTimeout, cooldown: cooldown, namespace: namespace, trustWindow: trustWindow),
             logger: TestEnvironment.logger)
     }
 
@@ -128,6 +129,105 @@ import Glibc
         let final = try await read()
         #expect(final.values.sorted() == [12, 12, 12])
         #expect(cache.statistics.count(.employees, .hit) > 0, "the readers should have been served from Redis at times")
+    }
+
+    /// Writers go through one instance, readers through another that trusts Redis' answers for a
+    /// window: every reader that starts after an acknowledged write still sees it, because each
+    /// invalidation waits the window out before the write is acknowledged.
+    @Test func readYourWritesHoldsAcrossInstancesThatTrustAWindow() async throws {
+        let namespace = "crewplan:test:\(UUID().uuidString.prefix(8))"
+        let writerCache = try await Self.cache(namespace: namespace, trustWindow: .milliseconds(30))
+        let readerCache = try await Self.cache(namespace: namespace, trustWindow: .milliseconds(30))
+        let database = try await Self.database(observing: writerCache)
+        let tenant = try await TenantFixture.make(database)
+        let store = EmployeeStore(database: database)
+        let org = tenant.organization.id
+        let acknowledged = NIOLockedValueBox([String: Int]())
+        let read: @Sendable () async throws -> [String: Int] = {
+            let data = try await readerCache.fetch(.employees, organizationID: org, key: "all") {
+                try JSONEncoder().encode(try await store.list(organizationID: org, page: PageRequest(limit: 100)))
+            }
+            return try Self.names(data).compactMapValues { name in name.split(separator: "#").last.flatMap { Int($0) } }
+        }
+        let stale = NIOLockedValueBox([String]())
+        let writing = NIOLockedValueBox(true)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                defer { writing.withLockedValue { $0 = false } }
+                for version in 1...10 {
+                    for employee in [tenant.alice, tenant.bob] {
+                        _ = try await store.update(
+                            organizationID: org, id: employee.id,
+                            .init(name: "\(employee.name)#\(version)", email: employee.email, teamID: employee.teamID, siteID: employee.siteID,
+                                  weeklyContractMinutes: employee.weeklyContractMinutes, hourlyCostCents: employee.hourlyCostCents))
+                        acknowledged.withLockedValue { $0[employee.id.uuidString] = version }
+                    }
+                    // Readers fill a window between writes.
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            }
+            for _ in 0..<3 {
+                group.addTask {
+                    while writing.withLockedValue({ $0 }) {
+                        let floor = acknowledged.withLockedValue { $0 }
+                        let seen = try await read()
+                        for (id, version) in floor where (seen[id] ?? 0) < version {
+                            stale.withLockedValue { $0.append("\(id): saw \(seen[id] ?? 0) after \(version) was acknowledged") }
+                        }
+                        try await Task.sleep(for: .milliseconds(1))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let seen = stale.withLockedValue { $0 }
+        #expect(seen.isEmpty, "\(seen.count) stale reads, such as \(seen.prefix(3))")
+        #expect(readerCache.statistics.hitsWithoutRedis > 0, "the readers should have been served within a window at times")
+    }
+
+    /// Within its window a process serves its kept entries without asking Redis, renews the window in
+    /// the background while reads keep coming, and asks again once a window has passed unrenewed.
+    /// Counted on a private Redis, whose command statistics are this test's own.
+    @Test func aTrustedWindowSparesRedisTheLookupsAndIsRenewedAhead() async throws {
+        let redis = try await PrivateRedis.start()
+        defer { redis.stop() }
+        let cache = try await Self.cache(redis.configuration, trustWindow: .milliseconds(400))
+        let org = UUID()
+        let computed = NIOLockedValueBox(0)
+        let compute: @Sendable () async throws -> Data = {
+            computed.withLockedValue { $0 += 1 }
+            return Data("{\"answer\":42}".utf8)
+        }
+        func calls(_ command: String) async throws -> Int {
+            guard case .string(let info) = try await RedisConnection(configuration: redis.configuration).command(["INFO", "commandstats"]) else { return -1 }
+            let line = info.split(whereSeparator: \.isNewline).first { $0.hasPrefix("cmdstat_\(command):") }
+            return line.flatMap { $0.split(separator: "=")[1].split(separator: ",").first.flatMap { Int($0) } } ?? 0
+        }
+        _ = try await cache.fetch(.employees, organizationID: org, key: "q", compute: compute)
+        let lookups = try await calls("evalsha") + calls("eval")
+        #expect(lookups >= 1)
+        // About a second of reads, every 10 ms: two and a half windows, renewed a quarter in.
+        let clock = ContinuousClock()
+        let until = clock.now.advanced(by: .seconds(1))
+        var reads = 0
+        while clock.now < until {
+            #expect(try await cache.fetch(.employees, organizationID: org, key: "q", compute: compute) == Data("{\"answer\":42}".utf8))
+            reads += 1
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(computed.withLockedValue { $0 } == 1)
+        let renewals = try await calls("mget")
+        #expect(renewals >= 1, "the window was renewed ahead of its end")
+        #expect(try await calls("evalsha") - lookups < reads / 4, "\(reads) reads: most within a window")
+        #expect(cache.statistics.hitsWithoutRedis > reads / 2)
+
+        // A window that ran out unrenewed (no reads) is not trusted: the next read asks Redis.
+        try await Task.sleep(for: .milliseconds(500))
+        let before = try await calls("evalsha")
+        let trusted = cache.statistics.hitsWithoutRedis
+        _ = try await cache.fetch(.employees, organizationID: org, key: "q", compute: compute)
+        #expect(try await calls("evalsha") == before + 1)
+        #expect(cache.statistics.hitsWithoutRedis == trusted)
     }
 
     /// Entries kept in the process save Redis from sending their bytes again, and are served only
@@ -355,8 +455,11 @@ import Glibc
     @Test func configurationComesFromTheEnvironment() throws {
         let config = try CacheConfiguration.fromEnvironment([
             "CREWPLAN_CACHE_TTL": "30", "CREWPLAN_CACHE_TTL_PLANNING_WEEK": "5", "CREWPLAN_CACHE_TIMEOUT_MS": "20",
-            "CREWPLAN_CACHE_LOCAL_MB": "16",
+            "CREWPLAN_CACHE_LOCAL_MB": "16", "CREWPLAN_CACHE_TRUST_MS": "0",
         ])
+        #expect(config.trustWindow == .zero)
+        #expect(CacheConfiguration().trustWindow == .milliseconds(5))
+        #expect(throws: DomainError.self) { try CacheConfiguration.fromEnvironment(["CREWPLAN_CACHE_TRUST_MS": "1001"]) }
         #expect(config.localBytes == 16 << 20)
         #expect(CacheConfiguration().localBytes == 64 << 20)
         #expect(config.enabled)

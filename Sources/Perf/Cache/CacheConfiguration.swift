@@ -26,6 +26,12 @@ public struct CacheConfiguration: Sendable, Equatable {
     /// Bytes of recent entries each process keeps beside Redis (0: none). Redis still decides, on
     /// every read, whether a kept entry is the current one: only the entry's bytes stop travelling.
     public var localBytes: Int
+    /// How long after Redis named an organisation's entries current (counted from when the question
+    /// was sent) this process serves its kept entries of that organisation without asking again (0:
+    /// ask on every read). Every invalidation waits this long before it returns, so a window opened
+    /// before a write has closed when the write is acknowledged: read-your-writes holds across
+    /// processes, and writes pay this much latency.
+    public var trustWindow: Duration
 
     public static let defaultTimeToLive: [CacheKind: Duration] = [
         .employees: .seconds(300), .shifts: .seconds(120), .planningWeek: .seconds(120), .staffing: .seconds(120),
@@ -34,7 +40,7 @@ public struct CacheConfiguration: Sendable, Equatable {
     public init(
         enabled: Bool = true, timeToLive: [CacheKind: Duration] = CacheConfiguration.defaultTimeToLive,
         commandTimeout: Duration = .milliseconds(100), cooldown: Duration = .seconds(1), poolSize: Int = 4,
-        namespace: String = "crewplan:c1", localBytes: Int = 64 << 20
+        namespace: String = "crewplan:c1", localBytes: Int = 64 << 20, trustWindow: Duration = .milliseconds(5)
     ) {
         self.enabled = enabled
         self.timeToLive = timeToLive
@@ -43,6 +49,7 @@ public struct CacheConfiguration: Sendable, Equatable {
         self.poolSize = poolSize
         self.namespace = namespace
         self.localBytes = localBytes
+        self.trustWindow = trustWindow
     }
 
     public func timeToLive(for kind: CacheKind) -> Duration {
@@ -51,7 +58,8 @@ public struct CacheConfiguration: Sendable, Equatable {
 
     /// `CREWPLAN_CACHE` (`on`|`off`), `CREWPLAN_CACHE_TTL` (seconds, every kind), `CREWPLAN_CACHE_TTL_<KIND>`
     /// (e.g. `CREWPLAN_CACHE_TTL_PLANNING_WEEK`), `CREWPLAN_CACHE_TIMEOUT_MS`, `CREWPLAN_CACHE_POOL`,
-    /// `CREWPLAN_CACHE_LOCAL_MB` (entries kept in the process, 0 to 4096 MiB).
+    /// `CREWPLAN_CACHE_LOCAL_MB` (entries kept in the process, 0 to 4096 MiB), `CREWPLAN_CACHE_TRUST_MS`
+    /// (``trustWindow``, 0 to 1000).
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws(DomainError)
         -> CacheConfiguration
     {
@@ -91,6 +99,12 @@ public struct CacheConfiguration: Sendable, Equatable {
                 throw .invalid("CREWPLAN_CACHE_LOCAL_MB", "CREWPLAN_CACHE_LOCAL_MB must be between 0 and 4096")
             }
             configuration.localBytes = megabytes << 20
+        }
+        if let text = env["CREWPLAN_CACHE_TRUST_MS"] {
+            guard let ms = Int(text), (0...1000).contains(ms) else {
+                throw .invalid("CREWPLAN_CACHE_TRUST_MS", "CREWPLAN_CACHE_TRUST_MS must be between 0 and 1000")
+            }
+            configuration.trustWindow = .milliseconds(ms)
         }
         return configuration
     }

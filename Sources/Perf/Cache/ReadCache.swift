@@ -17,9 +17,17 @@ import Synchronization
 ///   replaced by migrations and `cache clear`, covers every organisation. Tokens are random rather than
 ///   counters so an evicted token can never bring old entries back.
 /// - Entries kept in the process: the bytes of recently served entries stay in memory (bounded by
-///   ``CacheConfiguration/localBytes``, oldest out first). Each read still asks Redis, in the same one
-///   round trip, which entry is current; when it is the kept one and still exists, Redis answers with
-///   a mark instead of the bytes. Freshness and time to live stay Redis' decisions.
+///   ``CacheConfiguration/localBytes``, oldest out first). A read asks Redis, in the same one round
+///   trip, which entry is current; when it is the kept one and still exists, Redis answers with a mark
+///   instead of the bytes. Freshness and time to live stay Redis' decisions.
+/// - A short trust window (``CacheConfiguration/trustWindow``): once Redis has named an organisation's
+///   tokens, reads of that organisation's kept entries skip Redis until the window, counted from when
+///   the question was sent, has passed. Each invalidation waits out the window before it returns, so
+///   the tokens a window trusts were read after any write whose acknowledgement came before the read:
+///   read-your-writes across processes, for the price of the window on each write. (A reader whose
+///   question left before time T trusts its answer until T + window; a write acknowledged at A replaced
+///   the token before A - window; a read starting after A cannot trust a question sent before the
+///   token changed.) Each process measures both spans on its own monotonic clock.
 /// - No stampede: one computation per key at a time in a process; concurrent readers wait for it.
 /// - Redis down or slow: every command has a short timeout; a failure sends the request to PostgreSQL,
 ///   is counted, and makes reads skip Redis for a cooldown. A write whose invalidation failed marks its
@@ -39,6 +47,44 @@ public final class ReadCache: ChangeObserver, Sendable {
         var unflushed: Set<UUID> = []
         var inFlight: [String: Task<ByteBuffer, any Error>] = [:]
         var local = LocalEntries()
+        /// What Redis last named each organisation's tokens ("epoch.generation", as in entry keys), and
+        /// when that question was sent.
+        var named: [UUID: NamedTokens] = [:]
+        /// Organisations whose tokens are being asked for ahead of their window's end.
+        var renewing: Set<UUID> = []
+
+        /// Whether reads of `organizationID` must skip Redis now (a cooldown, or an invalidation that
+        /// has not reached Redis), the entry kept under `localKey`, the tokens still trusted at `now`,
+        /// and whether the caller should ask for them again: past half their window, so that a busy
+        /// organisation's window is renewed before it ends rather than by its reads waiting on Redis.
+        mutating func glance(_ organizationID: UUID, localKey: String, keeping: Bool, window: Duration, now: ContinuousClock.Instant)
+            -> (skipping: Bool, unflushed: Bool, kept: LocalEntries.Entry?, trusted: String?, renew: Bool)
+        {
+            let skipping = skipUntil.map { now < $0 } ?? false
+            let unflushed = !unflushed.isEmpty && unflushed.contains(organizationID)
+            let kept = keeping ? local.entries[localKey] : nil
+            var trusted: String?
+            var renew = false
+            if kept != nil, let named = named[organizationID], now < named.asked.advanced(by: window) {
+                trusted = named.tokens
+                if now >= named.asked.advanced(by: window / 4), !renewing.contains(organizationID) {
+                    renewing.insert(organizationID)
+                    renew = true
+                }
+            }
+            return (skipping, unflushed, kept, trusted, renew)
+        }
+
+        /// Records tokens Redis named in answer to a question sent at `asked`, unless a later answer is known.
+        mutating func name(_ tokens: String, of organizationID: UUID, asked: ContinuousClock.Instant) {
+            if let known = named[organizationID], known.asked >= asked { return }
+            named[organizationID] = NamedTokens(tokens: tokens, asked: asked)
+        }
+    }
+
+    struct NamedTokens {
+        var tokens: String
+        var asked: ContinuousClock.Instant
     }
 
     /// Entries this process served lately, by (kind, organisation, request digest), with the Redis
@@ -152,29 +198,48 @@ public final class ReadCache: ChangeObserver, Sendable {
     ) async throws -> CachedBody {
         guard let redis else { return CachedBody(bytes: ByteBuffer(bytes: try await compute())) }
         let kindMetrics = metrics[kind]!
-        guard await usable(organizationID) else {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let organization = organizationID.text()
+        let digest = Self.digest(key)
+        let localKey = "\(kind.rawValue):\(organization):\(digest)"
+        let (prefix, suffix) = ("\(configuration.namespace):\(organization):", ":\(kind.rawValue):\(digest)")
+        let glance = state.withLockedValue {
+            $0.glance(organizationID, localKey: localKey, keeping: configuration.localBytes > 0, window: configuration.trustWindow, now: started)
+        }
+        var usable = !glance.skipping
+        if usable, glance.unflushed { usable = await flushed(organizationID) }
+        guard usable else {
             kindMetrics.bypasses.increment()
             statistics.record(kind, .bypass)
             return CachedBody(bytes: ByteBuffer(bytes: try await compute()))
         }
-        let clock = ContinuousClock()
-        let started = clock.now
+        let kept = glance.kept
+        if let kept, let tokens = glance.trusted, kept.entryKey == prefix + tokens + suffix {
+            if glance.renew { renewTokens(of: organizationID, on: redis) }
+            kindMetrics.latency.recordInterval(since: started, clock: clock)
+            kindMetrics.hits.increment()
+            statistics.record(kind, .hit)
+            statistics.recordTrusted()
+            return acceptsGzip ? gzipped(kept.body, known: kept.gzip, localKey: localKey, entryKey: kept.entryKey) : CachedBody(bytes: kept.body)
+        }
         let entryKey: String
-        let digest = Self.digest(key)
-        let localKey = "\(kind.rawValue):\(organizationID.text()):\(digest)"
-        let kept = configuration.localBytes > 0 ? state.withLockedValue { $0.local.entries[localKey] } : nil
         do {
             // One round trip: the epoch and generation tokens (created on first use), and the entry,
             // or only a mark when the entry this process keeps is still the current one.
             let reply = try await lookup(on: redis, [
-                "2", epochKey, generationKey(organizationID),
-                "\(configuration.namespace):\(organizationID.text()):", ":\(kind.rawValue):\(digest)",
-                Self.token(), Self.token(), kept?.entryKey ?? "",
+                "2", epochKey, generationKey(organizationID), prefix, suffix, Self.token(), Self.token(), kept?.entryKey ?? "",
             ])
-            guard case .array(let parts) = reply, parts.count == 2, case .string(let resolved) = parts[0] else {
+            guard case .array(let parts) = reply, parts.count == 2, case .string(let resolved) = parts[0],
+                resolved.hasPrefix(prefix), resolved.hasSuffix(suffix), resolved.utf8.count > prefix.utf8.count + suffix.utf8.count
+            else {
                 throw DomainError(.unavailable, "redis: unexpected reply to the lookup script")
             }
             entryKey = resolved
+            if configuration.trustWindow > .zero {
+                let tokens = String(resolved.dropFirst(prefix.count).dropLast(suffix.count))
+                state.withLockedValue { $0.name(tokens, of: organizationID, asked: started) }
+            }
             var found: CachedBody?
             if case .integer(1) = parts[1], let kept, kept.entryKey == resolved {
                 found = acceptsGzip ? gzipped(kept.body, known: kept.gzip, localKey: localKey, entryKey: resolved) : CachedBody(bytes: kept.body)
@@ -236,7 +301,11 @@ public final class ReadCache: ChangeObserver, Sendable {
         guard let redis else { return }
         do {
             try await replaceGeneration(of: organizationID, on: redis)
-            _ = state.withLockedValue { $0.unflushed.remove(organizationID) }
+            state.withLockedValue {
+                $0.unflushed.remove(organizationID)
+                $0.named[organizationID] = nil
+            }
+            await waitOutTrustWindows()
         } catch {
             invalidationErrors.increment()
             let until = ContinuousClock.now.advanced(by: configuration.cooldown)
@@ -257,6 +326,37 @@ public final class ReadCache: ChangeObserver, Sendable {
     public func invalidateAll() async throws {
         guard let redis else { return }
         _ = try await redis.command(["SET", epochKey, Self.token()])
+        state.withLockedValue { $0.named = [:] }
+        await waitOutTrustWindows()
+    }
+
+    /// Asks Redis for the organisation's tokens in the background (a trusted read found its window
+    /// half gone). Missing tokens are left to the next lookup, which creates them; a failure only
+    /// lets the window end.
+    /// The reply is handled on Redis' event loop: a task would wait behind the requests queued for the
+    /// concurrency threads, and a busy process is the one whose windows need renewing.
+    private func renewTokens(of organizationID: UUID, on redis: RedisPool) {
+        let asked = ContinuousClock.now
+        redis.send(["MGET", epochKey, generationKey(organizationID)]).whenComplete { [state] reply in
+            state.withLockedValue {
+                if case .success(.array(let tokens)) = reply, tokens.count == 2, case .string(let epoch) = tokens[0],
+                    case .string(let generation) = tokens[1]
+                {
+                    $0.name("\(epoch).\(generation)", of: organizationID, asked: asked)
+                }
+                $0.renewing.remove(organizationID)
+            }
+        }
+    }
+
+    /// Waits until every trust window opened before the caller's invalidation reached Redis has
+    /// closed, in this process and in others (their window is as long as ours: one configuration).
+    /// Not cut short by cancellation: returning early would let a cancelled writer's caller read
+    /// within such a window.
+    private func waitOutTrustWindows() async {
+        let window = configuration.trustWindow
+        guard window > .zero else { return }
+        await Task { try? await Task.sleep(for: window) }.value
     }
 
     /// Removes entries (of one organisation, or all) and makes the rest unreachable; returns how many
@@ -266,6 +366,8 @@ public final class ReadCache: ChangeObserver, Sendable {
         guard let redis else { return 0 }
         if let organizationID {
             try await replaceGeneration(of: organizationID, on: redis)
+            state.withLockedValue { $0.named[organizationID] = nil }
+            await waitOutTrustWindows()
         } else {
             try await invalidateAll()
         }
@@ -360,18 +462,10 @@ public final class ReadCache: ChangeObserver, Sendable {
     /// The lookup script's SHA-1, as Redis names scripts.
     package static let lookupScriptDigest = Insecure.SHA1.hash(data: Array(lookupScript.utf8)).withUnsafeBytes { Hex.string($0) }
 
-    /// Whether reads of this organisation may use Redis now; retries a pending invalidation.
-    private func usable(_ organizationID: UUID) async -> Bool {
-        let now = ContinuousClock.now
-        let (skipping, unflushed) = state.withLockedValue { s in
-            (s.skipUntil.map { now < $0 } ?? false, s.unflushed.contains(organizationID))
-        }
-        if skipping { return false }
-        if unflushed {
-            await organizationDidChange(organizationID)
-            return !state.withLockedValue { $0.unflushed.contains(organizationID) }
-        }
-        return true
+    /// Retries the organisation's pending invalidation; whether it has now reached Redis.
+    private func flushed(_ organizationID: UUID) async -> Bool {
+        await organizationDidChange(organizationID)
+        return !state.withLockedValue { $0.unflushed.contains(organizationID) }
     }
 
     private func failed(_ kind: CacheKind, _ error: any Error) {
@@ -433,10 +527,16 @@ public final class ReadCache: ChangeObserver, Sendable {
 public final class CacheStatistics: Sendable {
     public enum Outcome: String, Sendable, CaseIterable { case hit, miss, error, bypass }
     private let counts = NIOLockedValueBox([String: Int]())
+    private let trustedHits = Atomic<Int>(0)
 
     func record(_ kind: CacheKind, _ outcome: Outcome) {
         counts.withLockedValue { $0["\(kind.rawValue).\(outcome.rawValue)", default: 0] += 1 }
     }
+
+    func recordTrusted() { trustedHits.add(1, ordering: .relaxed) }
+
+    /// Hits served within a trust window, without asking Redis (every kind).
+    public var hitsWithoutRedis: Int { trustedHits.load(ordering: .relaxed) }
 
     public func count(_ kind: CacheKind, _ outcome: Outcome) -> Int {
         counts.withLockedValue { $0["\(kind.rawValue).\(outcome.rawValue)"] ?? 0 }

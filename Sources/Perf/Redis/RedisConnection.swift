@@ -57,6 +57,16 @@ public final class RedisConnection: Sendable {
         return try await channel.eventLoop.perform { Self.send(arguments, on: channel, timeout: timeout) }
     }
 
+    /// ``command(_:)`` without a task: the reply completes the future on the connection's event loop,
+    /// where callbacks run without waiting for a Swift concurrency thread (background renewals).
+    public func send(_ arguments: [String]) -> EventLoopFuture<Reply> {
+        let timeout = configuration.timeout
+        if let live = state.withLockedValue({ $0.live }) {
+            return live.eventLoop.flatSubmit { Self.send(arguments, on: live, timeout: timeout) }
+        }
+        return connected().flatMap { channel in Self.send(arguments, on: channel, timeout: timeout) }
+    }
+
     public func ping() async throws {
         guard try await command(["PING"]) == .status("PONG") else { throw DomainError(.unavailable, "redis answered PING oddly") }
     }

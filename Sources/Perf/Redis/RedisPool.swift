@@ -17,11 +17,19 @@ public final class RedisPool: Sendable {
 
     /// Runs one command on the next connection.
     public func command(_ arguments: [String]) async throws -> RedisConnection.Reply {
-        let index = next.withLockedValue { value in
+        try await connections[turn()].command(arguments)
+    }
+
+    /// ``command(_:)`` as a future completed on the connection's event loop (see ``RedisConnection/send(_:)``).
+    public func send(_ arguments: [String]) -> EventLoopFuture<RedisConnection.Reply> {
+        connections[turn()].send(arguments)
+    }
+
+    private func turn() -> Int {
+        next.withLockedValue { value in
             defer { value = (value + 1) % connections.count }
             return value
         }
-        return try await connections[index].command(arguments)
     }
 
     public func ping() async throws { try await connections[0].ping() }
