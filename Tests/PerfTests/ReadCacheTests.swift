@@ -458,7 +458,7 @@ import Glibc
             "CREWPLAN_CACHE_LOCAL_MB": "16", "CREWPLAN_CACHE_TRUST_MS": "0",
         ])
         #expect(config.trustWindow == .zero)
-        #expect(CacheConfiguration().trustWindow == .milliseconds(5))
+        #expect(CacheConfiguration().trustWindow == .milliseconds(10))
         #expect(throws: DomainError.self) { try CacheConfiguration.fromEnvironment(["CREWPLAN_CACHE_TRUST_MS": "1001"]) }
         #expect(config.localBytes == 16 << 20)
         #expect(CacheConfiguration().localBytes == 64 << 20)

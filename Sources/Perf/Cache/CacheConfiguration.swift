@@ -40,7 +40,7 @@ public struct CacheConfiguration: Sendable, Equatable {
     public init(
         enabled: Bool = true, timeToLive: [CacheKind: Duration] = CacheConfiguration.defaultTimeToLive,
         commandTimeout: Duration = .milliseconds(100), cooldown: Duration = .seconds(1), poolSize: Int = 4,
-        namespace: String = "crewplan:c1", localBytes: Int = 64 << 20, trustWindow: Duration = .milliseconds(5)
+        namespace: String = "crewplan:c1", localBytes: Int = 64 << 20, trustWindow: Duration = .milliseconds(10)
     ) {
         self.enabled = enabled
         self.timeToLive = timeToLive

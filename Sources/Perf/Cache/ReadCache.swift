@@ -57,7 +57,7 @@ public final class ReadCache: ChangeObserver, Sendable {
         /// has not reached Redis), the entry kept under `localKey`, the tokens still trusted at `now`,
         /// and whether the caller should ask for them again: past half their window, so that a busy
         /// organisation's window is renewed before it ends rather than by its reads waiting on Redis.
-        mutating func glance(_ organizationID: UUID, localKey: String, keeping: Bool, window: Duration, now: ContinuousClock.Instant)
+        mutating func glance(_ organizationID: UUID, localKey: LocalKey, keeping: Bool, window: Duration, now: ContinuousClock.Instant)
             -> (skipping: Bool, unflushed: Bool, kept: LocalEntries.Entry?, trusted: String?, renew: Bool)
         {
             let skipping = skipUntil.map { now < $0 } ?? false
@@ -82,43 +82,53 @@ public final class ReadCache: ChangeObserver, Sendable {
         }
     }
 
+    /// An entry kept in the process: the request's own key, so a read within a trust window needs
+    /// neither its digest nor its Redis key.
+    struct LocalKey: Hashable {
+        var kind: CacheKind
+        var organizationID: UUID
+        var key: String
+    }
+
     struct NamedTokens {
         var tokens: String
         var asked: ContinuousClock.Instant
     }
 
-    /// Entries this process served lately, by (kind, organisation, request digest), with the Redis
+    /// Entries this process served lately, by (kind, organisation, request key), with the Redis
     /// key they were stored under; the oldest go first past the byte budget.
     struct LocalEntries {
         struct Entry {
             var entryKey: String
+            /// The epoch and generation tokens in `entryKey`.
+            var tokens: String
             var body: ByteBuffer
             /// `body` in gzip, made on the first read that accepts it.
             var gzip: ByteBuffer?
             var serial: Int
             var size: Int { body.readableBytes + (gzip?.readableBytes ?? 0) }
         }
-        var entries: [String: Entry] = [:]
-        var order: [(key: String, serial: Int)] = []
+        var entries: [LocalKey: Entry] = [:]
+        var order: [(key: LocalKey, serial: Int)] = []
         var head = 0
         var bytes = 0
         var serial = 0
 
-        mutating func keep(_ key: String, entryKey: String, body: ByteBuffer, budget: Int) {
+        mutating func keep(_ key: LocalKey, entryKey: String, tokens: String, body: ByteBuffer, budget: Int) {
             guard body.readableBytes <= budget / 4 else { return }
             serial += 1
             if let old = entries[key] { bytes -= old.size }
-            entries[key] = Entry(entryKey: entryKey, body: body, serial: serial)
+            entries[key] = Entry(entryKey: entryKey, tokens: tokens, body: body, serial: serial)
             bytes += body.readableBytes
             order.append((key, serial))
             evict(budget: budget)
         }
 
         /// Whether the entry under `key` is the one stored as `entryKey`.
-        func holds(_ key: String, entryKey: String) -> Bool { entries[key]?.entryKey == entryKey }
+        func holds(_ key: LocalKey, entryKey: String) -> Bool { entries[key]?.entryKey == entryKey }
 
         /// Attaches the gzip form to the entry under `key` if it still holds `entryKey`.
-        mutating func attach(gzip: ByteBuffer, to key: String, entryKey: String, budget: Int) {
+        mutating func attach(gzip: ByteBuffer, to key: LocalKey, entryKey: String, budget: Int) {
             guard holds(key, entryKey: entryKey), entries[key]?.gzip == nil else { return }
             entries[key]!.gzip = gzip
             bytes += gzip.readableBytes
@@ -200,10 +210,7 @@ public final class ReadCache: ChangeObserver, Sendable {
         let kindMetrics = metrics[kind]!
         let clock = ContinuousClock()
         let started = clock.now
-        let organization = organizationID.text()
-        let digest = Self.digest(key)
-        let localKey = "\(kind.rawValue):\(organization):\(digest)"
-        let (prefix, suffix) = ("\(configuration.namespace):\(organization):", ":\(kind.rawValue):\(digest)")
+        let localKey = LocalKey(kind: kind, organizationID: organizationID, key: key)
         let glance = state.withLockedValue {
             $0.glance(organizationID, localKey: localKey, keeping: configuration.localBytes > 0, window: configuration.trustWindow, now: started)
         }
@@ -215,7 +222,7 @@ public final class ReadCache: ChangeObserver, Sendable {
             return CachedBody(bytes: ByteBuffer(bytes: try await compute()))
         }
         let kept = glance.kept
-        if let kept, let tokens = glance.trusted, kept.entryKey == prefix + tokens + suffix {
+        if let kept, let tokens = glance.trusted, kept.tokens == tokens {
             if glance.renew { renewTokens(of: organizationID, on: redis) }
             kindMetrics.latency.recordInterval(since: started, clock: clock)
             kindMetrics.hits.increment()
@@ -223,7 +230,11 @@ public final class ReadCache: ChangeObserver, Sendable {
             statistics.recordTrusted()
             return acceptsGzip ? gzipped(kept.body, known: kept.gzip, localKey: localKey, entryKey: kept.entryKey) : CachedBody(bytes: kept.body)
         }
+        let organization = organizationID.text()
+        let digest = Self.digest(key)
+        let (prefix, suffix) = ("\(configuration.namespace):\(organization):", ":\(kind.rawValue):\(digest)")
         let entryKey: String
+        let tokens: String
         do {
             // One round trip: the epoch and generation tokens (created on first use), and the entry,
             // or only a mark when the entry this process keeps is still the current one.
@@ -236,16 +247,14 @@ public final class ReadCache: ChangeObserver, Sendable {
                 throw DomainError(.unavailable, "redis: unexpected reply to the lookup script")
             }
             entryKey = resolved
-            if configuration.trustWindow > .zero {
-                let tokens = String(resolved.dropFirst(prefix.count).dropLast(suffix.count))
-                state.withLockedValue { $0.name(tokens, of: organizationID, asked: started) }
-            }
+            tokens = String(resolved.dropFirst(prefix.count).dropLast(suffix.count))
+            if configuration.trustWindow > .zero { state.withLockedValue { $0.name(tokens, of: organizationID, asked: started) } }
             var found: CachedBody?
             if case .integer(1) = parts[1], let kept, kept.entryKey == resolved {
                 found = acceptsGzip ? gzipped(kept.body, known: kept.gzip, localKey: localKey, entryKey: resolved) : CachedBody(bytes: kept.body)
             } else if case .string(let cached) = parts[1] {
                 let body = ByteBuffer(string: cached)
-                keep(localKey, entryKey: resolved, body: body)
+                keep(localKey, entryKey: resolved, tokens: tokens, body: body)
                 found = acceptsGzip ? gzipped(body, known: nil, localKey: localKey, entryKey: resolved) : CachedBody(bytes: body)
             }
             if let found {
@@ -268,7 +277,7 @@ public final class ReadCache: ChangeObserver, Sendable {
             do {
                 let milliseconds = Int64(ttl.millisecondsValue)
                 _ = try await redis.command(["SET", entryKey, String(decoding: data, as: UTF8.self), "PX", String(milliseconds)])
-                keep(localKey, entryKey: entryKey, body: body)
+                keep(localKey, entryKey: entryKey, tokens: tokens, body: body)
             } catch {
                 failed(kind, error)
             }
@@ -279,7 +288,7 @@ public final class ReadCache: ChangeObserver, Sendable {
     /// The gzip form of a kept entry's `body`: the one made earlier, or made now and attached to the
     /// entry. Small bodies, entries not kept (compressing them would be paid on every read) and
     /// compression failures are served as they are.
-    private func gzipped(_ body: ByteBuffer, known: ByteBuffer?, localKey: String, entryKey: String) -> CachedBody {
+    private func gzipped(_ body: ByteBuffer, known: ByteBuffer?, localKey: LocalKey, entryKey: String) -> CachedBody {
         if let known { return CachedBody(bytes: known, contentEncoding: .gzip) }
         guard body.readableBytes >= Gzip.minimumBytes, state.withLockedValue({ $0.local.holds(localKey, entryKey: entryKey) }),
             let gzip = try? Gzip.compress(body)
@@ -288,9 +297,9 @@ public final class ReadCache: ChangeObserver, Sendable {
         return CachedBody(bytes: gzip, contentEncoding: .gzip)
     }
 
-    private func keep(_ localKey: String, entryKey: String, body: ByteBuffer) {
+    private func keep(_ localKey: LocalKey, entryKey: String, tokens: String, body: ByteBuffer) {
         guard configuration.localBytes > 0 else { return }
-        state.withLockedValue { $0.local.keep(localKey, entryKey: entryKey, body: body, budget: configuration.localBytes) }
+        state.withLockedValue { $0.local.keep(localKey, entryKey: entryKey, tokens: tokens, body: body, budget: configuration.localBytes) }
     }
 
     /// Entries kept in this process, and their bytes.
