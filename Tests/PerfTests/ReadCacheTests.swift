@@ -230,6 +230,34 @@ import Glibc
         #expect(cache.statistics.hitsWithoutRedis == trusted)
     }
 
+    /// An instance with the cache off reads from PostgreSQL, but its writes still make the entries of
+    /// instances with the cache on unreachable (a mixed fleet during a change of setting).
+    @Test func anInstanceWithTheCacheOffStillInvalidates() async throws {
+        let namespace = "crewplan:test:\(UUID().uuidString.prefix(8))"
+        let on = try await Self.cache(namespace: namespace)
+        let off = ReadCache(
+            redis: TestEnvironment.redisConfiguration,
+            configuration: CacheConfiguration(enabled: false, commandTimeout: TestEnvironment.patience, namespace: namespace), logger: TestEnvironment.logger)
+        let org = UUID()
+        let version = NIOLockedValueBox(1)
+        let computed = NIOLockedValueBox(0)
+        let compute: @Sendable () async throws -> Data = {
+            computed.withLockedValue { $0 += 1 }
+            return Data("{\"v\":\(version.withLockedValue { $0 })}".utf8)
+        }
+        #expect(try await on.fetch(.employees, organizationID: org, key: "k", compute: compute) == Data("{\"v\":1}".utf8))
+        #expect(try await on.fetch(.employees, organizationID: org, key: "k", compute: compute) == Data("{\"v\":1}".utf8))
+        #expect(on.statistics.count(.employees, .hit) == 1)
+        // Reads through the instance with the cache off always compute, and count nothing.
+        for _ in 0..<2 { _ = try await off.fetch(.employees, organizationID: org, key: "k", compute: compute) }
+        #expect(computed.withLockedValue { $0 } == 3)
+        #expect(CacheStatistics.Outcome.allCases.allSatisfy { off.statistics.count(.employees, $0) == 0 })
+
+        version.withLockedValue { $0 = 2 }
+        await off.organizationDidChange(org)
+        #expect(try await on.fetch(.employees, organizationID: org, key: "k", compute: compute) == Data("{\"v\":2}".utf8))
+    }
+
     /// Entries kept in the process save Redis from sending their bytes again, and are served only
     /// while Redis names them current: another instance's write, an expiry and the byte budget all
     /// end them. A private Redis, so its byte counters are this test's own.

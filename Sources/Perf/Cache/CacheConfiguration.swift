@@ -11,7 +11,8 @@ public enum CacheKind: String, Sendable, CaseIterable, Codable {
 
 /// Read-cache settings, with defaults; ``fromEnvironment(_:)`` reads `CREWPLAN_CACHE*` variables.
 public struct CacheConfiguration: Sendable, Equatable {
-    /// Off: every read goes to PostgreSQL (Redis is then only probed by health checks).
+    /// Off: every read goes to PostgreSQL. Writes still invalidate entries in Redis when it is
+    /// configured, so instances that keep the cache on never serve what an instance with it off changed.
     public var enabled: Bool
     /// Time to live per kind. Entries are also unreachable as soon as their organisation changes.
     public var timeToLive: [CacheKind: Duration]

@@ -168,11 +168,13 @@ public final class ReadCache: ChangeObserver, Sendable {
         }
     }
 
-    /// A cache over `redis` (nil: no cache, every read computes).
+    /// A cache over `redis` (nil: no cache, every read computes). With the cache off
+    /// (``CacheConfiguration/enabled``) and Redis configured, reads compute but writes still invalidate:
+    /// processes that keep the cache on must not serve what this one changed.
     public init(redis: RedisConfiguration?, configuration: CacheConfiguration = .init(), logger: Logger) {
         self.configuration = configuration
         self.logger = logger
-        if let redis, configuration.enabled {
+        if let redis {
             var tuned = redis
             tuned.timeout = configuration.commandTimeout
             self.redis = RedisPool(configuration: tuned, size: configuration.poolSize)
@@ -206,7 +208,7 @@ public final class ReadCache: ChangeObserver, Sendable {
         _ kind: CacheKind, organizationID: UUID, key: String, acceptsGzip: Bool,
         compute: @escaping @Sendable () async throws -> Data
     ) async throws -> CachedBody {
-        guard let redis else { return CachedBody(bytes: ByteBuffer(bytes: try await compute())) }
+        guard let redis, configuration.enabled else { return CachedBody(bytes: ByteBuffer(bytes: try await compute())) }
         let kindMetrics = metrics[kind]!
         let clock = ContinuousClock()
         let started = clock.now
