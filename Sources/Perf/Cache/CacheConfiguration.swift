@@ -31,7 +31,8 @@ public struct CacheConfiguration: Sendable, Equatable {
     /// was sent) this process serves its kept entries of that organisation without asking again (0:
     /// ask on every read). Every invalidation waits this long before it returns, so a window opened
     /// before a write has closed when the write is acknowledged: read-your-writes holds across
-    /// processes, and writes pay this much latency.
+    /// processes, and writes pay this much latency. Every process that shares a Redis namespace (servers
+    /// and the CLI) must use the same window, as they use the same namespace.
     public var trustWindow: Duration
 
     public static let defaultTimeToLive: [CacheKind: Duration] = [
