@@ -14,7 +14,9 @@ struct CacheCommand: AsyncParsableCommand {
         func run() async throws {
             try await runReporting(json: db.json) {
                 let cache = try db.cache()
-                guard cache.redis != nil else { throw DomainError(.invalidInput, "no Redis is configured (--redis-url none)") }
+                guard cache.redis != nil else {
+                    throw DomainError(.invalidInput, "no Redis is configured (--redis-url none)")
+                }
                 var organizationID: UUID? = nil
                 if let org {
                     organizationID = try await Database.withRunning(try db.configuration(), logger: Output.logger) { database in

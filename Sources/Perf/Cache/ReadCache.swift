@@ -55,11 +55,12 @@ public final class ReadCache: ChangeObserver, Sendable {
 
         /// Whether reads of `organizationID` must skip Redis now (a cooldown, or an invalidation that
         /// has not reached Redis), the entry kept under `localKey`, the tokens still trusted at `now`,
-        /// and whether the caller should ask for them again: past half their window, so that a busy
-        /// organisation's window is renewed before it ends rather than by its reads waiting on Redis.
-        mutating func glance(_ organizationID: UUID, localKey: LocalKey, keeping: Bool, window: Duration, now: ContinuousClock.Instant)
-            -> (skipping: Bool, unflushed: Bool, kept: LocalEntries.Entry?, trusted: String?, renew: Bool)
-        {
+        /// and whether the caller should ask for them again: a quarter of the window gone, so that a
+        /// busy organisation's window is renewed before it ends rather than by its reads waiting on Redis
+        /// (a busy process takes milliseconds to hear back).
+        mutating func glance(
+            _ organizationID: UUID, localKey: LocalKey, keeping: Bool, window: Duration, now: ContinuousClock.Instant
+        ) -> (skipping: Bool, unflushed: Bool, kept: LocalEntries.Entry?, trusted: String?, renew: Bool) {
             let skipping = skipUntil.map { now < $0 } ?? false
             let unflushed = !unflushed.isEmpty && unflushed.contains(organizationID)
             let kept = keeping ? local.entries[localKey] : nil
@@ -214,7 +215,9 @@ public final class ReadCache: ChangeObserver, Sendable {
         let started = clock.now
         let localKey = LocalKey(kind: kind, organizationID: organizationID, key: key)
         let glance = state.withLockedValue {
-            $0.glance(organizationID, localKey: localKey, keeping: configuration.localBytes > 0, window: configuration.trustWindow, now: started)
+            $0.glance(
+                organizationID, localKey: localKey, keeping: configuration.localBytes > 0, window: configuration.trustWindow,
+                now: started)
         }
         var usable = !glance.skipping
         if usable, glance.unflushed { usable = await flushed(organizationID) }
@@ -230,7 +233,8 @@ public final class ReadCache: ChangeObserver, Sendable {
             kindMetrics.hits.increment()
             statistics.record(kind, .hit)
             statistics.recordTrusted()
-            return acceptsGzip ? gzipped(kept.body, known: kept.gzip, localKey: localKey, entryKey: kept.entryKey) : CachedBody(bytes: kept.body)
+            guard acceptsGzip else { return CachedBody(bytes: kept.body) }
+            return gzipped(kept.body, known: kept.gzip, localKey: localKey, entryKey: kept.entryKey)
         }
         let organization = organizationID.text()
         let digest = Self.digest(key)
@@ -241,16 +245,20 @@ public final class ReadCache: ChangeObserver, Sendable {
             // One round trip: the epoch and generation tokens (created on first use), and the entry,
             // or only a mark when the entry this process keeps is still the current one.
             let reply = try await lookup(on: redis, [
-                "2", epochKey, generationKey(organizationID), prefix, suffix, Self.token(), Self.token(), kept?.entryKey ?? "",
+                "2", epochKey, generationKey(organizationID), prefix, suffix, Self.token(), Self.token(),
+                kept?.entryKey ?? "",
             ])
             guard case .array(let parts) = reply, parts.count == 2, case .string(let resolved) = parts[0],
-                resolved.hasPrefix(prefix), resolved.hasSuffix(suffix), resolved.utf8.count > prefix.utf8.count + suffix.utf8.count
+                resolved.hasPrefix(prefix), resolved.hasSuffix(suffix),
+                resolved.utf8.count > prefix.utf8.count + suffix.utf8.count
             else {
                 throw DomainError(.unavailable, "redis: unexpected reply to the lookup script")
             }
             entryKey = resolved
             tokens = String(resolved.dropFirst(prefix.count).dropLast(suffix.count))
-            if configuration.trustWindow > .zero { state.withLockedValue { $0.name(tokens, of: organizationID, asked: started) } }
+            if configuration.trustWindow > .zero {
+                state.withLockedValue { $0.name(tokens, of: organizationID, asked: started) }
+            }
             var found: CachedBody?
             if case .integer(1) = parts[1], let kept, kept.entryKey == resolved {
                 found = acceptsGzip ? gzipped(kept.body, known: kept.gzip, localKey: localKey, entryKey: resolved) : CachedBody(bytes: kept.body)
@@ -301,7 +309,9 @@ public final class ReadCache: ChangeObserver, Sendable {
 
     private func keep(_ localKey: LocalKey, entryKey: String, tokens: String, body: ByteBuffer) {
         guard configuration.localBytes > 0 else { return }
-        state.withLockedValue { $0.local.keep(localKey, entryKey: entryKey, tokens: tokens, body: body, budget: configuration.localBytes) }
+        state.withLockedValue {
+            $0.local.keep(localKey, entryKey: entryKey, tokens: tokens, body: body, budget: configuration.localBytes)
+        }
     }
 
     /// Entries kept in this process, and their bytes.
@@ -341,11 +351,11 @@ public final class ReadCache: ChangeObserver, Sendable {
         await waitOutTrustWindows()
     }
 
-    /// Asks Redis for the organisation's tokens in the background (a trusted read found its window
-    /// half gone). Missing tokens are left to the next lookup, which creates them; a failure only
-    /// lets the window end.
-    /// The reply is handled on Redis' event loop: a task would wait behind the requests queued for the
-    /// concurrency threads, and a busy process is the one whose windows need renewing.
+    /// Asks Redis for the organisation's tokens in the background (a trusted read found a quarter of
+    /// its window gone). Missing tokens are left to the next lookup, which creates them; a failure only
+    /// lets the window end. The reply is handled on Redis' event loop: a task would wait behind the
+    /// requests queued for the concurrency threads, and a busy process is the one whose windows need
+    /// renewing.
     private func renewTokens(of organizationID: UUID, on redis: RedisPool) {
         let asked = ContinuousClock.now
         redis.send(["MGET", epochKey, generationKey(organizationID)]).whenComplete { [state] reply in
