@@ -36,6 +36,29 @@ import Glibc
         return Dictionary(uniqueKeysWithValues: page.items.map { ($0.id.uuidString, $0.name) })
     }
 
+    /// The version each employee's name carries ("Alice#3"), as read through `cache`.
+    static func versions(through cache: ReadCache, _ store: EmployeeStore, organizationID: UUID) async throws -> [String: Int] {
+        let data = try await cache.fetch(.employees, organizationID: organizationID, key: "all") {
+            try JSONEncoder().encode(try await store.list(organizationID: organizationID, page: PageRequest(limit: 100)))
+        }
+        return try names(data).compactMapValues { name in name.split(separator: "#").last.flatMap { Int($0) } }
+    }
+
+    /// Renames `employee` to carry `version`; returns once the write is acknowledged.
+    static func write(_ version: Int, to employee: Employee, _ store: EmployeeStore, organizationID: UUID) async throws {
+        _ = try await store.update(
+            organizationID: organizationID, id: employee.id,
+            .init(name: "\(employee.name)#\(version)", email: employee.email, teamID: employee.teamID, siteID: employee.siteID,
+                  weeklyContractMinutes: employee.weeklyContractMinutes, hourlyCostCents: employee.hourlyCostCents))
+    }
+
+    /// The reads of `seen` older than what was acknowledged before the read started.
+    static func staleReads(_ seen: [String: Int], after acknowledged: [String: Int]) -> [String] {
+        acknowledged.compactMap { id, version in
+            (seen[id] ?? 0) < version ? "\(id): saw \(seen[id] ?? 0) after \(version) was acknowledged" : nil
+        }
+    }
+
     @Test func aSecondReadIsServedFromRedis() async throws {
         let cache = try await Self.cache()
         let org = UUID()
@@ -93,21 +116,13 @@ import Glibc
         let org = tenant.organization.id
         let writers = [tenant.alice, tenant.bob, tenant.carol]
         let acknowledged = NIOLockedValueBox([String: Int]())
-        let read: @Sendable () async throws -> [String: Int] = {
-            let data = try await cache.fetch(.employees, organizationID: org, key: "all") {
-                try JSONEncoder().encode(try await store.list(organizationID: org, page: PageRequest(limit: 100)))
-            }
-            return try Self.names(data).compactMapValues { name in name.split(separator: "#").last.flatMap { Int($0) } }
-        }
+        let read: @Sendable () async throws -> [String: Int] = { try await Self.versions(through: cache, store, organizationID: org) }
         let stale = NIOLockedValueBox([String]())
         try await withThrowingTaskGroup(of: Void.self) { group in
             for employee in writers {
                 group.addTask {
                     for version in 1...12 {
-                        _ = try await store.update(
-                            organizationID: org, id: employee.id,
-                            .init(name: "\(employee.name)#\(version)", email: employee.email, teamID: employee.teamID, siteID: employee.siteID,
-                                  weeklyContractMinutes: employee.weeklyContractMinutes, hourlyCostCents: employee.hourlyCostCents))
+                        try await Self.write(version, to: employee, store, organizationID: org)
                         acknowledged.withLockedValue { $0[employee.id.uuidString] = version }
                     }
                 }
@@ -116,10 +131,8 @@ import Glibc
                 group.addTask {
                     for _ in 0..<40 {
                         let floor = acknowledged.withLockedValue { $0 }
-                        let seen = try await read()
-                        for (id, version) in floor where (seen[id] ?? 0) < version {
-                            stale.withLockedValue { $0.append("\(id): saw \(seen[id] ?? 0) after \(version) was acknowledged") }
-                        }
+                        let found = Self.staleReads(try await read(), after: floor)
+                        stale.withLockedValue { $0 += found }
                     }
                 }
             }
@@ -143,12 +156,7 @@ import Glibc
         let store = EmployeeStore(database: database)
         let org = tenant.organization.id
         let acknowledged = NIOLockedValueBox([String: Int]())
-        let read: @Sendable () async throws -> [String: Int] = {
-            let data = try await readerCache.fetch(.employees, organizationID: org, key: "all") {
-                try JSONEncoder().encode(try await store.list(organizationID: org, page: PageRequest(limit: 100)))
-            }
-            return try Self.names(data).compactMapValues { name in name.split(separator: "#").last.flatMap { Int($0) } }
-        }
+        let read: @Sendable () async throws -> [String: Int] = { try await Self.versions(through: readerCache, store, organizationID: org) }
         let stale = NIOLockedValueBox([String]())
         let writing = NIOLockedValueBox(true)
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -156,10 +164,7 @@ import Glibc
                 defer { writing.withLockedValue { $0 = false } }
                 for version in 1...10 {
                     for employee in [tenant.alice, tenant.bob] {
-                        _ = try await store.update(
-                            organizationID: org, id: employee.id,
-                            .init(name: "\(employee.name)#\(version)", email: employee.email, teamID: employee.teamID, siteID: employee.siteID,
-                                  weeklyContractMinutes: employee.weeklyContractMinutes, hourlyCostCents: employee.hourlyCostCents))
+                        try await Self.write(version, to: employee, store, organizationID: org)
                         acknowledged.withLockedValue { $0[employee.id.uuidString] = version }
                     }
                     // Readers fill a window between writes.
@@ -170,10 +175,8 @@ import Glibc
                 group.addTask {
                     while writing.withLockedValue({ $0 }) {
                         let floor = acknowledged.withLockedValue { $0 }
-                        let seen = try await read()
-                        for (id, version) in floor where (seen[id] ?? 0) < version {
-                            stale.withLockedValue { $0.append("\(id): saw \(seen[id] ?? 0) after \(version) was acknowledged") }
-                        }
+                        let found = Self.staleReads(try await read(), after: floor)
+                        stale.withLockedValue { $0 += found }
                         try await Task.sleep(for: .milliseconds(1))
                     }
                 }

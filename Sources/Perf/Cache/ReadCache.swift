@@ -322,10 +322,7 @@ public final class ReadCache: ChangeObserver, Sendable {
         guard let redis else { return }
         do {
             try await replaceGeneration(of: organizationID, on: redis)
-            state.withLockedValue {
-                $0.unflushed.remove(organizationID)
-                $0.named[organizationID] = nil
-            }
+            _ = state.withLockedValue { $0.unflushed.remove(organizationID) }
             await waitOutTrustWindows()
         } catch {
             invalidationErrors.increment()
@@ -387,7 +384,6 @@ public final class ReadCache: ChangeObserver, Sendable {
         guard let redis else { return 0 }
         if let organizationID {
             try await replaceGeneration(of: organizationID, on: redis)
-            state.withLockedValue { $0.named[organizationID] = nil }
             await waitOutTrustWindows()
         } else {
             try await invalidateAll()
@@ -443,8 +439,11 @@ public final class ReadCache: ChangeObserver, Sendable {
 
     private var epochKey: String { "\(configuration.namespace):epoch" }
 
+    /// Replaces the organisation's generation token, and forgets the tokens Redis last named for it
+    /// (the caller then waits out the trust windows that other processes may still have open).
     private func replaceGeneration(of organizationID: UUID, on redis: RedisPool) async throws {
         _ = try await redis.command(["SET", generationKey(organizationID), Self.token()])
+        _ = state.withLockedValue { $0.named.removeValue(forKey: organizationID) }
     }
     private func generationKey(_ organizationID: UUID) -> String {
         "\(configuration.namespace):\(organizationID.text()):gen"
