@@ -79,6 +79,33 @@ import Testing
             #expect(response.headers[.init("Content-Security-Policy")!]?.contains("frame-ancestors 'none'") == true)
             #expect(response.headers[.cacheControl] == "no-store")
             #expect(response.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
+            // Each once, on a problem, an answer and a page alike (they are appended, not set by name).
+            let names = [
+                "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options", "Content-Security-Policy", "X-Request-Id",
+            ]
+            for uri in ["/api/v1/sites", "/health", "/login"] {
+                let answer = try await client.execute(uri: uri, method: .get)
+                for name in names {
+                    #expect(answer.headers[values: HTTPField.Name(name)!].count == 1, "\(name) on \(uri)")
+                }
+            }
+        }
+    }
+
+    @Test func generatedRequestIDsAreDistinctUUIDTexts() async throws {
+        try await API.withApp { client in
+            var ids: [String] = []
+            for _ in 0..<50 {
+                let answer = try await client.execute(uri: "/health", method: .get)
+                let id = try #require(answer.headers[.init("X-Request-Id")!])
+                #expect(id.count == 36 && id == id.lowercased() && UUID(uuidString: id) != nil, "\(id)")
+                ids.append(id)
+            }
+            #expect(Set(ids).count == 50)
+            // The counter behind them is not readable: the second halves of consecutive ids are not
+            // consecutive numbers.
+            let halves = ids.map { UInt64($0.suffix(17).filter { $0 != "-" }, radix: 16) ?? 0 }
+            #expect(zip(halves, halves.dropFirst()).filter { $1 &- $0 == 1 }.count < 3)
         }
     }
 }

@@ -13,8 +13,11 @@ struct ProblemMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        let incoming = request.headers[.init("X-Request-Id")!]
-        context.requestID = incoming.flatMap { $0.count <= 64 && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" } ? $0 : nil } ?? UUID().text(lowercase: true)
+        let incoming = request.headers[SecurityHeaders.requestID]
+        let usable = incoming.flatMap { id in
+            id.count <= 64 && id.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" } ? id : nil
+        }
+        context.requestID = usable ?? RequestID.next()
         context.logger[metadataKey: "crewplan.request_id"] = .string(context.requestID)
         context.locale = Language.negotiate(
             cookie: request.cookies[WebCookie.language]?.value, acceptLanguage: request.headers[.acceptLanguage]
@@ -25,7 +28,7 @@ struct ProblemMiddleware: RouterMiddleware {
         } catch {
             response = problemResponse(for: error, request: request, context: context)
         }
-        response.headers[.init("X-Request-Id")!] = context.requestID
+        response.headers[SecurityHeaders.requestID] = context.requestID
         SecurityHeaders.apply(to: &response.headers, path: request.uri.path)
         return response
     }
@@ -98,12 +101,21 @@ enum SecurityHeaders {
     static let pagePolicy =
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
+    // Names checked once: `HTTPField.Name(_:)` validates its text on every call.
+    static let requestID = HTTPField.Name("X-Request-Id")!
+    static let contentTypeOptions = HTTPField.Name("X-Content-Type-Options")!
+    static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
+    static let frameOptions = HTTPField.Name("X-Frame-Options")!
+    static let contentSecurityPolicy = HTTPField.Name("Content-Security-Policy")!
+
     static func apply(to headers: inout HTTPFields, path: String) {
         let isPage = headers[.contentType]?.hasPrefix("text/html") ?? false
-        headers[.init("X-Content-Type-Options")!] = "nosniff"
-        headers[.init("Referrer-Policy")!] = "no-referrer"
-        headers[.init("X-Frame-Options")!] = "DENY"
-        headers[.init("Content-Security-Policy")!] = isPage ? pagePolicy : apiPolicy
+        // Appended, not set by name: a response's own fields never include these, and setting one
+        // searches every field already there first.
+        headers.append(HTTPField(name: contentTypeOptions, value: "nosniff"))
+        headers.append(HTTPField(name: referrerPolicy, value: "no-referrer"))
+        headers.append(HTTPField(name: frameOptions, value: "DENY"))
+        headers.append(HTTPField(name: contentSecurityPolicy, value: isPage ? pagePolicy : apiPolicy))
         if path.hasPrefix("/api/") { headers[.cacheControl] = "no-store" }
     }
 }
