@@ -66,9 +66,22 @@ enum JSON {
 
     /// A cached answer: its representation depends on Accept-Encoding, which `Vary` tells caches.
     static func response(cached body: CachedBody) -> Response {
-        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .vary: "Accept-Encoding"]
-        if let encoding = body.contentEncoding { headers[.contentEncoding] = encoding.rawValue }
+        var headers = HTTPFields()
+        // Room for the fields the middlewares add on the way out (request id, security headers).
+        headers.reserveCapacity(12)
+        headers.append(CachedFields.contentType)
+        headers.append(CachedFields.vary)
+        if let encoding = body.contentEncoding {
+            headers.append(encoding == .gzip ? CachedFields.gzip : HTTPField(name: .contentEncoding, value: encoding.rawValue))
+        }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: body.bytes))
+    }
+
+    /// Fields built once: a field's value is checked for legal bytes each time one is made.
+    private enum CachedFields {
+        static let contentType = HTTPField(name: .contentType, value: "application/json; charset=utf-8")
+        static let vary = HTTPField(name: .vary, value: "Accept-Encoding")
+        static let gzip = HTTPField(name: .contentEncoding, value: "gzip")
     }
 
     /// A response from already-encoded JSON (the read cache stores encoded answers).

@@ -101,21 +101,22 @@ enum SecurityHeaders {
     static let pagePolicy =
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
-    // Names checked once: `HTTPField.Name(_:)` validates its text on every call.
     static let requestID = HTTPField.Name("X-Request-Id")!
-    static let contentTypeOptions = HTTPField.Name("X-Content-Type-Options")!
-    static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
-    static let frameOptions = HTTPField.Name("X-Frame-Options")!
-    static let contentSecurityPolicy = HTTPField.Name("Content-Security-Policy")!
+    // Fields built once: a field's name and value are checked for legal bytes each time one is made.
+    static let contentTypeOptions = HTTPField(name: HTTPField.Name("X-Content-Type-Options")!, value: "nosniff")
+    static let referrerPolicy = HTTPField(name: HTTPField.Name("Referrer-Policy")!, value: "no-referrer")
+    static let frameOptions = HTTPField(name: HTTPField.Name("X-Frame-Options")!, value: "DENY")
+    static let apiContentSecurityPolicy = HTTPField(name: HTTPField.Name("Content-Security-Policy")!, value: apiPolicy)
+    static let pageContentSecurityPolicy = HTTPField(name: HTTPField.Name("Content-Security-Policy")!, value: pagePolicy)
 
     static func apply(to headers: inout HTTPFields, path: String) {
         let isPage = headers[.contentType]?.hasPrefix("text/html") ?? false
         // Appended, not set by name: a response's own fields never include these, and setting one
         // searches every field already there first.
-        headers.append(HTTPField(name: contentTypeOptions, value: "nosniff"))
-        headers.append(HTTPField(name: referrerPolicy, value: "no-referrer"))
-        headers.append(HTTPField(name: frameOptions, value: "DENY"))
-        headers.append(HTTPField(name: contentSecurityPolicy, value: isPage ? pagePolicy : apiPolicy))
+        headers.append(contentTypeOptions)
+        headers.append(referrerPolicy)
+        headers.append(frameOptions)
+        headers.append(isPage ? pageContentSecurityPolicy : apiContentSecurityPolicy)
         if path.hasPrefix("/api/") { headers[.cacheControl] = "no-store" }
     }
 }
