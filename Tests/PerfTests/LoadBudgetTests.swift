@@ -61,6 +61,84 @@ import Testing
         #expect(bad.markdown.contains("| planning_week p95 ms | 35.00 | 400 | FAIL |"))
     }
 
+    @Test func aSlowerMachineWidensTheLimitsByItsStaticRouteAndNoFurtherThanTwice() throws {
+        let budgets = try LoadBudgets.load(from: Self.root.appendingPathComponent("load/budgets.yaml"))
+        let reference = try #require(budgets.run.referenceStaticRPS)
+        let p99Budget = try #require(budgets.endpoints["employees"]).p99Milliseconds
+        func report(staticRPS: Double, employeesP99: Double) -> LoadReport {
+            let employees = K6.Result(
+                requests: 1000, rps: 4000, p50Milliseconds: 3, p95Milliseconds: 8, p99Milliseconds: employeesP99,
+                maxMilliseconds: employeesP99, errorRate: 0)
+            return LoadReport(
+                budgets: budgets, dataset: Self.dataset,
+                measurements: [
+                    .init(endpoint: "static", mode: .baseline, vus: 32, result: Self.result(p95: 5, rps: staticRPS)),
+                    .init(endpoint: "employees", mode: .cached, vus: 32, result: employees),
+                ],
+                planningWeekSQLMilliseconds: 2)
+        }
+        func check(_ report: LoadReport, _ name: String) -> LoadReport.Check? { report.checks.first { $0.name == name } }
+
+        // At the reference speed or faster, the limits stand as written: a p99 just past it fails.
+        let fast = report(staticRPS: reference * 1.2, employeesP99: p99Budget * 1.1)
+        #expect(fast.slowdown == 1)
+        #expect(check(fast, "employees p99 ms")?.passed == false)
+        #expect(!fast.markdown.contains("a slower machine"))
+
+        // A machine a third slower (the static route at 3/4 of the reference) allows a third more.
+        let slow = report(staticRPS: reference * 0.75, employeesP99: p99Budget * 1.2)
+        #expect(abs(slow.slowdown - 4.0 / 3) < 0.001)
+        #expect(check(slow, "employees p99 ms").map { abs($0.limit - p99Budget * 4 / 3) < 0.001 && $0.passed } == true)
+        #expect(check(slow, "employees rps").map { abs($0.limit - budgets.endpoints["employees"]!.rps * 0.75) < 0.001 } == true)
+        // The static route's own limits are not widened by its own slowness.
+        #expect(check(slow, "static p95 ms")?.limit == budgets.endpoints["static"]?.p95Milliseconds)
+        #expect(slow.markdown.contains("a slower machine") && slow.markdown.contains("1.33 times"))
+
+        // No further than twice, however slow the static route.
+        let crawling = report(staticRPS: reference / 5, employeesP99: p99Budget * 2.5)
+        #expect(crawling.slowdown == LoadBudgets.Run.largestSlowdown)
+        #expect(check(crawling, "employees p99 ms")?.passed == false)
+    }
+
+    @Test func theTargetsAreReportedBesideTheBudgetsWithoutFailingTheRun() throws {
+        let budgets = try LoadBudgets.load(from: Self.root.appendingPathComponent("load/budgets.yaml"))
+        let targets = try #require(budgets.targets)
+        #expect(targets.cachedP95Milliseconds == 10 && targets.cachedToStaticRPS == 0.5 && targets.uncachedToSQL == 2)
+        let measurements: [LoadReport.Measurement] = [
+            .init(endpoint: "static", mode: .baseline, vus: 32, result: Self.result(p95: 5, rps: 10_000)),
+            .init(endpoint: "planning_week", mode: .cached, vus: 32, result: Self.result(p95: 9.5, rps: 6000)),
+            .init(endpoint: "employees", mode: .cached, vus: 32, result: Self.result(p95: 12, rps: 4000)),
+            .init(endpoint: "planning_week", mode: .uncachedSingle, vus: 1, result: Self.result(p95: 6, rps: 300)),
+        ]
+        // The week's p50 is 3 ms against 2 ms of raw SQL: 1.5.
+        let report = LoadReport(budgets: budgets, dataset: Self.dataset, measurements: measurements, planningWeekSQLMilliseconds: 2)
+        #expect(report.passed, "12 ms is within the employee list's budget: \(report.checks.filter { !$0.passed })")
+        let verdicts = Dictionary(uniqueKeysWithValues: report.targets.map { ($0.name, $0.met) })
+        #expect(
+            verdicts == [
+                "planning_week cached p95 ms": true, "planning_week cached rps / static rps": true,
+                "employees cached p95 ms": false, "employees cached rps / static rps": false,
+                "planning_week uncached p50 / raw SQL": true,
+            ])
+        #expect(report.markdown.contains("| employees cached p95 ms | < 10.00 | 12.00 | MISSED |"))
+        #expect(report.markdown.contains("| planning_week uncached p50 / raw SQL | <= 2.00 | 1.50 | met |"))
+        #expect(report.markdown.contains("2 of 5 targets missed."))
+
+        // Kept in the JSON the perf gate reads; reports written before the targets still read.
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        let json = try encoder.encode(report)
+        let decoded = try decoder.decode(LoadReport.self, from: json)
+        #expect(decoded.targets.map(\.name) == report.targets.map(\.name) && decoded.targets.map(\.met) == report.targets.map(\.met))
+        var object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        object.removeValue(forKey: "targets")
+        object.removeValue(forKey: "slowdown")
+        let older = try decoder.decode(LoadReport.self, from: try JSONSerialization.data(withJSONObject: object))
+        #expect(older.targets.isEmpty && older.slowdown == 1 && !older.markdown.contains("Targets"))
+    }
+
     @Test func theCommitMeasuredBesideTheWritesIsReportedAndKeptInJSON() throws {
         let budgets = try LoadBudgets.load(from: Self.root.appendingPathComponent("load/budgets.yaml"))
         let measurements: [LoadReport.Measurement] = [

@@ -88,9 +88,13 @@ enum GateCatalog {
         let (load, status) = try await crewplan("perf", arguments, report: report, context: context, as: LoadReport.self, decoder: decoder)
         let cached = load.measurements.filter { $0.mode == .cached }.map { "\($0.endpoint) p95 \(String(format: "%.1f", $0.result.p95Milliseconds)) ms" }
         let failed = load.checks.filter { !$0.passed }.map { "\($0.name): \(String(format: "%.2f", $0.actual)) against \(String(format: "%.2f", $0.limit))" }
+        let met = load.targets.filter(\.met).count
+        let targets = load.targets.isEmpty ? "" : "; targets met \(met)/\(load.targets.count)"
+        let slower = load.slowdown > 1 ? String(format: " (limits x%.2f: a slower machine)", load.slowdown) : ""
         return GateResult(
             name: "perf", passed: load.passed && status == 0,
-            summary: "\(load.checks.count - failed.count)/\(load.checks.count) budgets met; cached: \(cached.joined(separator: ", ")); report \(report.deletingPathExtension().path).md",
+            summary: "\(load.checks.count - failed.count)/\(load.checks.count) budgets met\(slower)\(targets); "
+                + "cached: \(cached.joined(separator: ", ")); report \(report.deletingPathExtension().path).md",
             details: failed)
     }
 
