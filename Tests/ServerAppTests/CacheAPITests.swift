@@ -54,6 +54,39 @@ import Testing
         }
     }
 
+    /// Lists are cached by their query as sent and parse it only when they compute: a bad query is
+    /// refused every time (it is never stored), and the same parameters in another order get the same answer.
+    @Test func aBadListQueryIsRefusedEveryTimeAndReorderedParametersAnswerTheSame() async throws {
+        let tenant = try await TenantFixture.make(try await TestEnvironment.database())
+        try await API.withApp { client in
+            let token = try await API.login(client, tenant.adminEmail, tenant.password)
+            let site = tenant.site.id.uuidString
+            let bad = [
+                ("/api/v1/employees?site_id=not-a-uuid", "site_id"), ("/api/v1/employees?active=maybe", "active"),
+                ("/api/v1/employees?limit=lots", "limit"), ("/api/v1/shifts?from=yesterday", "from"),
+                ("/api/v1/shifts?status=dreaming", "status"), ("/api/v1/shifts?site_id=\(site)&employee_id=42", "employee_id"),
+            ]
+            for (uri, field) in bad {
+                for _ in 0..<2 {
+                    let response = try await client.execute(uri: uri, method: .get, headers: API.headers(token))
+                    try API.expectProblem(response, status: .badRequest, code: "invalid_query")
+                    #expect(try API.object(response)["field"] as? String == field, "\(uri)")
+                }
+            }
+            let from = "2026-11-23T00:00:00Z", to = "2026-11-30T00:00:00Z"
+            for (one, other) in [
+                ("/api/v1/employees?site_id=\(site)&limit=2", "/api/v1/employees?limit=2&site_id=\(site)"),
+                ("/api/v1/shifts?from=\(from)&to=\(to)&site_id=\(site)", "/api/v1/shifts?site_id=\(site)&to=\(to)&from=\(from)"),
+            ] {
+                let first = try await client.execute(uri: one, method: .get, headers: API.headers(token))
+                let again = try await client.execute(uri: one, method: .get, headers: API.headers(token))
+                let reordered = try await client.execute(uri: other, method: .get, headers: API.headers(token))
+                #expect(first.status == .ok && reordered.status == .ok)
+                #expect(first.body == again.body && first.body == reordered.body, "\(one)")
+            }
+        }
+    }
+
     /// A client that accepts gzip gets cached answers compressed (decoded by Python's gzip module to
     /// the very bytes a client without it gets); every cached answer says it varies by Accept-Encoding.
     @Test func cachedAnswersGoOutInGzipToClientsThatAcceptIt() async throws {

@@ -2,6 +2,8 @@ import Domain
 import Foundation
 import Hummingbird
 import HummingbirdCore
+import Perf
+import Security
 
 /// A request's query parameters, parsed once, read with problem errors for bad values.
 ///
@@ -12,11 +14,6 @@ struct QueryParameters: Sendable {
     let parameters: FlatDictionary<Substring, Substring>
 
     init(_ request: Request) { self.parameters = request.uri.queryParameters }
-
-    /// The parameters sorted: equal for requests that ask the same thing.
-    var canonical: String {
-        parameters.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "&")
-    }
 
     func string(_ name: String) -> String? {
         parameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
@@ -59,4 +56,13 @@ struct QueryParameters: Sendable {
 extension Request {
     /// The query parameters, parsed now: read them all from one value.
     var query: QueryParameters { QueryParameters(self) }
+
+    /// The read cache's key of a list answer: the query as sent and the caller's scope, all the answer
+    /// depends on besides the organisation's data. A cached read then needs its query neither parsed
+    /// nor sorted: the handler parses it (and refuses a bad one) only when the answer is computed, and
+    /// a refused query is never stored, so it is refused every time. The same parameters in another
+    /// order make another entry, computed once.
+    func cacheKey(scope: AccessScope) -> String {
+        "\(uri.query ?? "")|\(scope.cacheKey)"
+    }
 }

@@ -10,23 +10,26 @@ enum PlanningRoutes {
         let access = services.access
 
         api.get("shifts") { request, context in
-            let query = request.query
             let p = try context.requirePrincipal()
             let scope = try access.scope(for: p, .init(.shifts, .read))
-            var status: ShiftStatus? = nil
-            if let text = query.string("status") {
-                guard let parsed = ShiftStatus(rawValue: text) else {
-                    throw RequestError(code: "invalid_query", status: .badRequest, detail: "status must be planned, confirmed or cancelled", field: "status")
-                }
-                status = parsed
-            }
-            let filter = ShiftStore.Filter(
-                employeeID: try query.id("employee_id"), missionID: try query.id("mission_id"), siteID: try query.id("site_id"),
-                from: try query.instant("from"), to: try query.instant("to"), status: status)
-            let page = try query.page()
             let shifts = services.shifts
-            return try await JSON.cachedResponse(services.cache, .shifts, organizationID: p.organizationID, key: "\(query.canonical)|\(scope.cacheKey)", for: request) {
-                try await shifts.list(organizationID: p.organizationID, filter: filter, scope: scope, page: page)
+            let key = request.cacheKey(scope: scope)
+            return try await JSON.cachedResponse(services.cache, .shifts, organizationID: p.organizationID, key: key, for: request) {
+                let query = request.query
+                var status: ShiftStatus? = nil
+                if let text = query.string("status") {
+                    guard let parsed = ShiftStatus(rawValue: text) else {
+                        throw RequestError(
+                            code: "invalid_query", status: .badRequest, detail: "status must be planned, confirmed or cancelled",
+                            field: "status")
+                    }
+                    status = parsed
+                }
+                let filter = ShiftStore.Filter(
+                    employeeID: try query.id("employee_id"), missionID: try query.id("mission_id"), siteID: try query.id("site_id"),
+                    from: try query.instant("from"), to: try query.instant("to"), status: status)
+                let page = try query.page()
+                return try await shifts.list(organizationID: p.organizationID, filter: filter, scope: scope, page: page)
             }
         }
         api.post("shifts") { request, context in

@@ -75,15 +75,17 @@ enum ResourceRoutes {
 
         // Employees
         api.get("employees") { request, context in
-            let query = request.query
             let p = try context.requirePrincipal()
             let scope = try access.scope(for: p, .init(.employees, .read))
-            let filter = EmployeeStore.Filter(
-                siteID: try query.id("site_id"), teamID: try query.id("team_id"), active: try query.bool("active"), query: query.string("q"))
-            let page = try query.page()
             let employees = services.employees
-            return try await JSON.cachedResponse(services.cache, .employees, organizationID: p.organizationID, key: "\(query.canonical)|\(scope.cacheKey)", for: request) {
-                try await employees.list(organizationID: p.organizationID, filter: filter, scope: scope, page: page)
+            let key = request.cacheKey(scope: scope)
+            return try await JSON.cachedResponse(services.cache, .employees, organizationID: p.organizationID, key: key, for: request) {
+                let query = request.query
+                let filter = EmployeeStore.Filter(
+                    siteID: try query.id("site_id"), teamID: try query.id("team_id"), active: try query.bool("active"),
+                    query: query.string("q"))
+                let page = try query.page()
+                return try await employees.list(organizationID: p.organizationID, filter: filter, scope: scope, page: page)
             }
         }
         api.post("employees") { request, context in
