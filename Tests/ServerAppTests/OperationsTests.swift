@@ -103,9 +103,24 @@ import Testing
             }
             #expect(Set(ids).count == 50)
             // The counter behind them is not readable: the second halves of consecutive ids are not
-            // consecutive numbers.
+            // consecutive numbers, nor are they once the public finalizer is undone (its constants are
+            // known; only the keys are the process's).
             let halves = ids.map { UInt64($0.suffix(17).filter { $0 != "-" }, radix: 16) ?? 0 }
             #expect(zip(halves, halves.dropFirst()).filter { $1 &- $0 == 1 }.count < 3)
+            let undone = halves.map(Self.undoSplitMixFinalizer)
+            #expect(zip(undone, undone.dropFirst()).filter { $1 &- $0 == 1 || $1 ^ $0 == 1 }.count < 3)
         }
+    }
+
+    /// The inverse of SplitMix64's finalizer (multiplicative inverses of its constants modulo 2^64).
+    static func undoSplitMixFinalizer(_ value: UInt64) -> UInt64 {
+        func undoShift(_ z: UInt64, _ by: UInt64) -> UInt64 {
+            var r = z
+            for _ in 0..<(64 / by + 1) { r = z ^ (r >> by) }
+            return r
+        }
+        var z = undoShift(value, 31) &* 0x3196_42b2_d24d_8ec3
+        z = undoShift(z, 27) &* 0x96de_1b17_3f11_9089
+        return undoShift(z, 30)
     }
 }
