@@ -71,8 +71,9 @@ enum JSON {
         headers.reserveCapacity(12)
         headers.append(CachedFields.contentType)
         headers.append(CachedFields.vary)
-        if let encoding = body.contentEncoding {
-            headers.append(encoding == .gzip ? CachedFields.gzip : HTTPField(name: .contentEncoding, value: encoding.rawValue))
+        switch body.contentEncoding {
+        case .gzip: headers.append(CachedFields.gzip)
+        case nil: break
         }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: body.bytes))
     }
