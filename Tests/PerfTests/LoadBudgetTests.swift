@@ -139,6 +139,49 @@ import Testing
         #expect(older.targets.isEmpty && older.slowdown == 1 && !older.markdown.contains("Targets"))
     }
 
+    /// The one-connection week's ratios are taken within each round, then their median: a ratio of
+    /// the median week over the median raw SQL would compare figures of different rounds.
+    @Test func theWeeksRatiosAreTheMedianOfEachRoundsOwn() throws {
+        let budgets = try LoadBudgets.load(from: Self.root.appendingPathComponent("load/budgets.yaml"))
+        // Rounds whose own ratios are 1.5, 2.5, 1.6, 1.7 and 3.0 (median 1.7); the median week (3.2 ms)
+        // over the median raw SQL (2.0 ms) would be 1.6. One round lacks the week with fewer rows.
+        let rounds: [LoadReport.Round] = [
+            .init(weekMilliseconds: 3.0, fewerRowsMilliseconds: 3.0, sqlMilliseconds: 2.0),
+            .init(weekMilliseconds: 5.0, fewerRowsMilliseconds: 4.0, sqlMilliseconds: 2.0),
+            .init(weekMilliseconds: 3.2, fewerRowsMilliseconds: 3.2, sqlMilliseconds: 2.0),
+            .init(weekMilliseconds: 3.4, fewerRowsMilliseconds: nil, sqlMilliseconds: 2.0),
+            .init(weekMilliseconds: 3.0, fewerRowsMilliseconds: 2.0, sqlMilliseconds: 1.0),
+        ]
+        let measurements: [LoadReport.Measurement] = [
+            .init(endpoint: "static", mode: .baseline, vus: 32, result: Self.result(p95: 5, rps: 10_000)),
+            // The median rounds' figures, as the runner records them (p50 3.2 ms): not what the ratios use.
+            .init(endpoint: "planning_week", mode: .uncachedSingle, vus: 1, result: Self.result(p95: 6.4, rps: 300)),
+            .init(endpoint: "planning_week", mode: .uncachedSingleFewerRows, vus: 1, result: Self.result(p95: 6.4, rps: 300)),
+        ]
+        let report = LoadReport(
+            budgets: budgets, dataset: Self.dataset, measurements: measurements, planningWeekSQLMilliseconds: 2, rounds: rounds)
+        let checks = Dictionary(uniqueKeysWithValues: report.checks.map { ($0.name, $0.actual) })
+        #expect(checks["planning_week uncached p50 / raw SQL"] == 1.7)
+        // Growth ratios 1.0, 1.25, 1.0 and 1.5: the mean of the middle two.
+        #expect(checks["planning_week uncached p50, all rows / one week of rows"] == 1.125)
+        #expect(report.targets.first { $0.name == "planning_week uncached p50 / raw SQL" }?.actual == 1.7)
+        let markdown = report.markdown
+        #expect(markdown.contains("| planning_week uncached p50 / raw SQL (median of the rounds' ratios) | 1.70 |"))
+        #expect(markdown.contains("| 2 | 5.00 | 4.00 | 2.00 | 2.50 |"))
+        #expect(markdown.contains("| 4 | 3.40 | - | 2.00 | 1.70 |"))
+
+        // The rounds are kept in the JSON; a report written before them uses its median figures.
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        let json = try encoder.encode(report)
+        #expect(try decoder.decode(LoadReport.self, from: json).rounds == rounds)
+        let without = LoadReport(budgets: budgets, dataset: Self.dataset, measurements: measurements, planningWeekSQLMilliseconds: 2)
+        #expect(without.checks.first { $0.name == "planning_week uncached p50 / raw SQL" }?.actual == 1.6)
+        #expect(!without.markdown.contains("Rounds of"))
+    }
+
     @Test func theCommitMeasuredBesideTheWritesIsReportedAndKeptInJSON() throws {
         let budgets = try LoadBudgets.load(from: Self.root.appendingPathComponent("load/budgets.yaml"))
         let measurements: [LoadReport.Measurement] = [

@@ -69,6 +69,9 @@ public struct LoadReport: Sendable, Codable {
     /// One commit with its WAL flush, measured right after the writes (pgbench, one connection); nil
     /// in reports written before it was measured.
     public var commitMilliseconds: Double?
+    /// The rounds of the one-connection week and its raw SQL, in the order measured; empty in reports
+    /// written before rounds were kept.
+    public var rounds: [Round]
     public var checks: [Check]
     /// How much slower than the budgets' reference machine this run measured its machine (the static
     /// route's throughput): the factor its limits were widened by, 1 when not. See
@@ -93,19 +96,23 @@ public struct LoadReport: Sendable, Codable {
         case generatedAt = "generated_at"
         case planningWeekSQLMilliseconds = "planning_week_sql_ms"
         case commitMilliseconds = "commit_ms"
-        case slowdown, targets
+        case slowdown, targets, rounds
     }
 
-    public init(budgets: LoadBudgets, dataset: LoadDataset, measurements: [Measurement], planningWeekSQLMilliseconds: Double, commitMilliseconds: Double? = nil) {
+    public init(
+        budgets: LoadBudgets, dataset: LoadDataset, measurements: [Measurement], planningWeekSQLMilliseconds: Double,
+        commitMilliseconds: Double? = nil, rounds: [Round] = []
+    ) {
         self.dataset = Summary(employees: dataset.employees, shifts: dataset.shifts, planningWeekEmployees: dataset.teamEmployees)
         self.measurements = measurements
         self.planningWeekSQLMilliseconds = planningWeekSQLMilliseconds
         self.commitMilliseconds = commitMilliseconds
+        self.rounds = rounds
         let staticRPS = Self.result(measurements, "static", .baseline)?.rps ?? 0
         self.slowdown = budgets.run.slowdown(staticRPS: staticRPS)
         let sql = planningWeekSQLMilliseconds
-        self.checks = Self.checks(budgets: budgets, measurements: measurements, sql: sql, slowdown: slowdown)
-        self.targets = budgets.targets.map { Self.targets($0, measurements: measurements, sql: sql) } ?? []
+        self.checks = Self.checks(budgets: budgets, measurements: measurements, sql: sql, rounds: rounds, slowdown: slowdown)
+        self.targets = budgets.targets.map { Self.targets($0, measurements: measurements, sql: sql, rounds: rounds) } ?? []
     }
 
     public init(from decoder: any Decoder) throws {
@@ -115,6 +122,7 @@ public struct LoadReport: Sendable, Codable {
         measurements = try c.decode([Measurement].self, forKey: .measurements)
         planningWeekSQLMilliseconds = try c.decode(Double.self, forKey: .planningWeekSQLMilliseconds)
         commitMilliseconds = try c.decodeIfPresent(Double.self, forKey: .commitMilliseconds)
+        rounds = try c.decodeIfPresent([Round].self, forKey: .rounds) ?? []
         checks = try c.decode([Check].self, forKey: .checks)
         // Reports written before these were measured still read (the perf gate reads the last one).
         slowdown = try c.decodeIfPresent(Double.self, forKey: .slowdown) ?? 1
@@ -128,6 +136,7 @@ public struct LoadReport: Sendable, Codable {
         try c.encode(measurements, forKey: .measurements)
         try c.encode(planningWeekSQLMilliseconds, forKey: .planningWeekSQLMilliseconds)
         try c.encodeIfPresent(commitMilliseconds, forKey: .commitMilliseconds)
+        try c.encode(rounds, forKey: .rounds)
         try c.encode(checks, forKey: .checks)
         try c.encode(slowdown, forKey: .slowdown)
         try c.encode(targets, forKey: .targets)
@@ -140,8 +149,10 @@ public struct LoadReport: Sendable, Codable {
     }
 
     /// The uncached planning week (one connection) over its raw SQL, and over the same week with one week
-    /// of rows in the tables; nil when a figure is missing.
-    static func planningWeekRatios(_ measurements: [Measurement], sql: Double) -> (toSQL: Double?, rowsGrowth: Double?) {
+    /// of rows in the tables; nil when a figure is missing. From the rounds (``ratios(of:)``) when the
+    /// run kept them, else from the median figures.
+    static func planningWeekRatios(_ measurements: [Measurement], sql: Double, rounds: [Round] = []) -> (toSQL: Double?, rowsGrowth: Double?) {
+        if !rounds.isEmpty { return ratios(of: rounds) }
         let single = result(measurements, "planning_week", .uncachedSingle)
         let few = result(measurements, "planning_week", .uncachedSingleFewerRows)
         let toSQL = single.flatMap { sql > 0 ? $0.p50Milliseconds / sql : nil }
@@ -153,7 +164,7 @@ public struct LoadReport: Sendable, Codable {
     /// latency limits of all but the static route are multiplied by `slowdown`, their throughput
     /// minimums divided by it; ratios to the same run's figures need no such allowance.
     static func checks(
-        budgets: LoadBudgets, measurements: [Measurement], sql: Double, slowdown: Double = 1
+        budgets: LoadBudgets, measurements: [Measurement], sql: Double, rounds: [Round] = [], slowdown: Double = 1
     ) -> [Check] {
         var checks: [Check] = []
         let staticRPS = result(measurements, "static", .baseline)?.rps ?? 0
@@ -175,7 +186,7 @@ public struct LoadReport: Sendable, Codable {
                 checks.append(Check(name: "\(m.endpoint) rps / static rps", limit: ratio, actual: actual, passed: actual >= ratio))
             }
         }
-        let ratios = planningWeekRatios(measurements, sql: sql)
+        let ratios = planningWeekRatios(measurements, sql: sql, rounds: rounds)
         if let limit = budgets.endpoints["planning_week"]?.uncachedToSQL, let actual = ratios.toSQL {
             checks.append(Check(name: "planning_week uncached p50 / raw SQL", limit: limit, actual: actual, passed: actual <= limit))
         }
@@ -187,7 +198,7 @@ public struct LoadReport: Sendable, Codable {
 
     /// The targets against this run: each cached read's p95 and its throughput over the static route's,
     /// the uncached planning week over its raw SQL. A figure the run lacks is not reported.
-    static func targets(_ targets: LoadBudgets.Targets, measurements: [Measurement], sql: Double) -> [Target] {
+    static func targets(_ targets: LoadBudgets.Targets, measurements: [Measurement], sql: Double, rounds: [Round] = []) -> [Target] {
         var list: [Target] = []
         let staticRPS = result(measurements, "static", .baseline)?.rps ?? 0
         for endpoint in ["planning_week", "employees", "shifts"] {
@@ -200,7 +211,7 @@ public struct LoadReport: Sendable, Codable {
                 list.append(Target("\(endpoint) cached rps / static rps", .atLeast, goal, actual: ratio))
             }
         }
-        if let toSQL = planningWeekRatios(measurements, sql: sql).toSQL {
+        if let toSQL = planningWeekRatios(measurements, sql: sql, rounds: rounds).toSQL {
             list.append(Target("planning_week uncached p50 / raw SQL", .atMost, targets.uncachedToSQL, actual: toSQL))
         }
         return list
@@ -233,10 +244,23 @@ public struct LoadReport: Sendable, Codable {
         if let commitMilliseconds, commitMilliseconds > 0, let writes = Self.result(measurements, "shift_create", .write) {
             lines.append("| shift_create p50 / one commit | \(f(writes.p50Milliseconds / commitMilliseconds)) |")
         }
-        let ratios = Self.planningWeekRatios(measurements, sql: planningWeekSQLMilliseconds)
-        if let toSQL = ratios.toSQL { lines.append("| planning_week uncached p50 / raw SQL | \(f(toSQL)) |") }
+        let ratios = Self.planningWeekRatios(measurements, sql: planningWeekSQLMilliseconds, rounds: rounds)
+        let ofRounds = rounds.isEmpty ? "" : " (median of the rounds' ratios)"
+        if let toSQL = ratios.toSQL { lines.append("| planning_week uncached p50 / raw SQL\(ofRounds) | \(f(toSQL)) |") }
         if let growth = ratios.rowsGrowth {
-            lines.append("| planning_week uncached p50, all rows / one week of rows (same week shown) | \(f(growth)) |")
+            lines.append("| planning_week uncached p50, all rows / one week of rows (same week shown)\(ofRounds) | \(f(growth)) |")
+        }
+        if !rounds.isEmpty {
+            lines += [
+                "", "Rounds of the one-connection week (uncached), one right after the other:", "",
+                "| round | week p50 ms | one week of rows p50 ms | raw SQL ms | week / raw SQL |",
+                "| ---: | ---: | ---: | ---: | ---: |",
+            ]
+            for (index, round) in rounds.enumerated() {
+                let fewer = round.fewerRowsMilliseconds.map(f) ?? "-"
+                let ratio = round.sqlMilliseconds > 0 ? f(round.weekMilliseconds / round.sqlMilliseconds) : "-"
+                lines.append("| \(index + 1) | \(f(round.weekMilliseconds)) | \(fewer) | \(f(round.sqlMilliseconds)) | \(ratio) |")
+            }
         }
         if slowdown > 1 {
             lines += [

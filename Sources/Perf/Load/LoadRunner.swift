@@ -80,10 +80,11 @@ public struct LoadRunner: Sendable {
             try await measure(endpoint, .uncached, url: targets.uncachedURL, vus: endpointVUs)
         }
         // The week on one connection, the same week with fewer rows in the tables, and its raw SQL are
-        // compared as ratios, so they are measured side by side: in alternating rounds, each figure the
-        // median of its rounds. One long run of each, a minute apart, carried this machine's swings
-        // (each k6 run's connection lands on one of the server's two event loops; p50 2.1 or 3.2 ms)
-        // into the ratios: the rows-growth check failed once at 1.53 with the week itself unchanged.
+        // compared as ratios, so they are measured side by side: in alternating rounds, each ratio the
+        // median of the rounds' own (``LoadReport/ratios(of:)``), each figure shown the median of its
+        // rounds. One long run of each, a minute apart, carried this machine's swings (each k6 run's
+        // connection lands on one of the server's two event loops; p50 2.1 or 3.2 ms) into the ratios:
+        // the rows-growth check failed once at 1.53 with the week itself unchanged.
         let roundSeconds = max(2, seconds / Self.singleRounds)
         var single: [K6.Result] = [], fewer: [K6.Result] = [], raw: [Double] = []
         var smallToken: String?
@@ -102,6 +103,11 @@ public struct LoadRunner: Sendable {
         if let result = Self.medianByP50(single) { measurements.append(.init(endpoint: "planning_week", mode: .uncachedSingle, vus: 1, result: result)) }
         if let result = Self.medianByP50(fewer) { measurements.append(.init(endpoint: "planning_week", mode: .uncachedSingleFewerRows, vus: 1, result: result)) }
         let sql = raw.sorted()[raw.count / 2]
+        let rounds = single.indices.map { index in
+            LoadReport.Round(
+                weekMilliseconds: single[index].p50Milliseconds, fewerRowsMilliseconds: fewer.indices.contains(index) ? fewer[index].p50Milliseconds : nil,
+                sqlMilliseconds: raw[index])
+        }
         try await measure("shift_create", .write, url: targets.cachedURL, vus: budgets.endpoints["shift_create"]?.vus ?? vus)
         // Right after the writes, what one commit costs this machine's PostgreSQL: when shift_create is
         // slow, this tells a slow disk (WAL flush) from a slow server.
@@ -115,11 +121,13 @@ public struct LoadRunner: Sendable {
             commit = nil
         }
         try await measure("login", .write, url: targets.cachedURL, vus: budgets.endpoints["login"]?.vus ?? vus)
-        return LoadReport(budgets: budgets, dataset: dataset, measurements: measurements, planningWeekSQLMilliseconds: sql, commitMilliseconds: commit)
+        return LoadReport(
+            budgets: budgets, dataset: dataset, measurements: measurements, planningWeekSQLMilliseconds: sql, commitMilliseconds: commit,
+            rounds: rounds)
     }
 
     /// Rounds of the one-connection measurements and of the raw SQL.
-    static let singleRounds = 3
+    static let singleRounds = 5
 
     /// The run whose p50 is the median of the runs' (the upper one of an even count); nil for none.
     package static func medianByP50(_ runs: [K6.Result]) -> K6.Result? {
