@@ -61,6 +61,49 @@ import Testing
         }
     }
 
+    /// The week's statement reads the missions of its employees' sites that meet its days; a shift on
+    /// another site's mission, or on a mission whose dates no longer meet the week, has its mission read
+    /// after the statement, so the rules still judge it, and the week's JSON is the assembled week's.
+    @Test func aShiftsMissionElsewhereOrOutsideTheWeekIsStillJudged() async throws {
+        let db = try await TestEnvironment.database()
+        let t = try await TenantFixture.make(db)
+        let planning = PlanningService(database: db)
+        let missions = MissionStore(database: db)
+        let shifts = ShiftStore(database: db)
+        func mission(_ name: String, at site: Site) async throws -> Mission {
+            try await missions.create(
+                organizationID: t.organization.id,
+                .init(client: "C", name: name, siteID: site.id, startDate: LocalDate("2026-01-01")!, endDate: LocalDate("2026-12-31")!,
+                    budgetCents: 100, billingRateCents: 10))
+        }
+        let elsewhere = try await mission("Lyon job", at: t.otherSite)
+        let ending = try await mission("Short job", at: t.site)
+        func shift(_ employee: Employee, _ mission: Mission, _ site: Site, _ start: String) async throws -> Shift {
+            let at = try #require(ISO8601DateFormatter().date(from: start))
+            return try await shifts.create(
+                organizationID: t.organization.id,
+                .init(employeeID: employee.id, missionID: mission.id, siteID: site.id, start: at, end: at.addingTimeInterval(8 * 3600))).shift
+        }
+        let onElsewhere = try await shift(t.alice, elsewhere, t.otherSite, "2026-11-24T08:00:00Z")
+        let onEnding = try await shift(t.bob, ending, t.site, "2026-11-25T08:00:00Z")
+        let onOwn = try await shift(t.alice, t.mission, t.site, "2026-11-26T08:00:00Z")
+        // Both missions change after their shifts were planned: neither meets the week any more.
+        try await db.withConnection { c in
+            _ = try await c.query(
+                "UPDATE missions SET start_date = '2026-12-01' WHERE id = \(elsewhere.id)", logger: db.logger)
+            _ = try await c.query(
+                "UPDATE missions SET end_date = '2026-11-01' WHERE id = \(ending.id)", logger: db.logger)
+        }
+
+        let week = try await planning.week(organizationID: t.organization.id, containing: LocalDate("2026-11-25")!, teamID: t.team.id)
+        let outside = Set(week.rows.flatMap(\.violations).filter { $0.rule == .missionDates }.flatMap(\.shiftIDs))
+        #expect(outside == [onElsewhere.id, onEnding.id])
+        let shown: [Shift] = week.rows.flatMap { row in row.days.flatMap(\.shifts) }
+        #expect(Set(shown.map(\.id)) == [onElsewhere.id, onEnding.id, onOwn.id])
+        let json = try await planning.weekJSON(organizationID: t.organization.id, containing: LocalDate("2026-11-25")!, teamID: t.team.id)
+        #expect(json == week.jsonData())
+    }
+
     /// The week's statement runs on one plan made for any values (after five runs on a connection),
     /// costed for an average organisation among many small ones (or on no statistics at all, as in a
     /// new database): it must still probe by key, each
@@ -76,7 +119,7 @@ import Testing
             (WeekRead.Filters(scope: .organization, employeeID: nil, siteID: nil, teamID: t.team.id), t.team.id),
         ] {
             let read = WeekRead.statement(
-                organizationID: t.organization.id, from: monday.adding(days: -1).startInstant(in: zone),
+                organizationID: t.organization.id, monday: monday, from: monday.adding(days: -1).startInstant(in: zone),
                 to: monday.adding(days: 8).startInstant(in: zone), filters)
             let plan = try await db.withConnection { c in
                 let name = "week_plan_probe"
@@ -87,7 +130,7 @@ import Testing
                 _ = try await c.query(PostgresQuery(unsafeSQL: "PREPARE \(name) AS \(read.sql)"), logger: db.logger)
                 // The values as literals of the parameters' types: the plan is the one made without them.
                 let values = [
-                    "'\(t.organization.id)'", "'\(value)'", "'2026-11-21T23:00:00Z'", "'2026-11-30T23:00:00Z'",
+                    "'\(t.organization.id)'", "'\(value)'", "'2026-11-21T23:00:00Z'", "'2026-11-30T23:00:00Z'", "'2026-11-22'", "'2026-11-30'",
                 ]
                 let rows = try await c.query(PostgresQuery(unsafeSQL: "EXPLAIN EXECUTE \(name)(\(values.joined(separator: ", ")))"), logger: db.logger)
                 var lines: [String] = []
@@ -98,7 +141,7 @@ import Testing
                 return lines.joined(separator: "\n")
             }
             #expect(plan.contains("shifts_employee_start"), "\(plan)")
-            #expect(plan.contains("missions_pkey"), "\(plan)")
+            #expect(plan.contains("missions_site_end"), "\(plan)")
             #expect(!plan.contains("shifts_org_start"), "\(plan)")
             #expect(!plan.contains("missions_org_name"), "\(plan)")
             #expect(!plan.contains("Seq Scan on shifts") && !plan.contains("Seq Scan on missions"), "\(plan)")
