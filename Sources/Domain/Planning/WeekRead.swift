@@ -17,7 +17,7 @@ import PostgresNIO
 /// PostgreSQL is still producing them. PostgreSQL spends longer on the one statement than on the
 /// four (its common parts are materialised, the employees numbered), so the week gained less than
 /// the gaps: 4.09 -> 3.95 ms at the median of sixteen alternating one-connection runs. Planned once
-/// for any values instead of on every run (see ``statement(organizationID:from:to:_:)``), 3.84 ->
+/// for any values instead of on every run (see ``statement(organizationID:monday:from:to:_:)``), 3.84 ->
 /// 2.97 ms.
 package struct WeekRead {
     /// The Monday the week starts on.
@@ -151,7 +151,7 @@ package struct WeekRead {
     /// those of the employees' sites whose dates meet the days read (`monday` - 1 to `monday` + 7),
     /// which are the shifts' missions unless a shift is on another site's mission or outside its
     /// mission's dates (``run(organizationID:monday:zone:_:on:)`` reads those after).
-    /// The shifts' columns as the LATERAL subquery `x` of ``statement(organizationID:from:to:_:)`` names them.
+    /// The shifts' columns as the LATERAL subquery `x` of ``statement(organizationID:monday:from:to:_:)`` names them.
     private static let shiftColumns = ShiftStore.columns.split(separator: ", ").map { "x.\($0)" }.joined(separator: ", ")
 
     package static func statement(organizationID: UUID, monday: LocalDate, from: Date, to: Date, _ filters: Filters) -> PreparedRead {
