@@ -17,6 +17,12 @@ extension LoadReport {
             self.sqlMilliseconds = sqlMilliseconds
         }
 
+        /// The week over its raw SQL in this round; nil without a raw SQL figure.
+        public var toSQL: Double? { sqlMilliseconds > 0 ? weekMilliseconds / sqlMilliseconds : nil }
+
+        /// The week over the same week with one week of rows in this round; nil without that figure.
+        public var rowsGrowth: Double? { fewerRowsMilliseconds.flatMap { $0 > 0 ? weekMilliseconds / $0 : nil } }
+
         enum CodingKeys: String, CodingKey {
             case weekMilliseconds = "week_ms"
             case fewerRowsMilliseconds = "fewer_rows_ms"
@@ -40,10 +46,6 @@ extension LoadReport {
     /// the median week of some rounds over the median SQL of others carried the swing into the ratio
     /// (one CI run: the week as fast as in the runs before, its raw SQL a fifth faster, 2.09 x).
     static func ratios(of rounds: [Round]) -> (toSQL: Double?, rowsGrowth: Double?) {
-        let toSQL = median(rounds.compactMap { $0.sqlMilliseconds > 0 ? $0.weekMilliseconds / $0.sqlMilliseconds : nil })
-        let growth = median(rounds.compactMap { round in
-            round.fewerRowsMilliseconds.flatMap { $0 > 0 ? round.weekMilliseconds / $0 : nil }
-        })
-        return (toSQL, growth)
+        (median(rounds.compactMap(\.toSQL)), median(rounds.compactMap(\.rowsGrowth)))
     }
 }

@@ -258,7 +258,7 @@ public struct LoadReport: Sendable, Codable {
             ]
             for (index, round) in rounds.enumerated() {
                 let fewer = round.fewerRowsMilliseconds.map(f) ?? "-"
-                let ratio = round.sqlMilliseconds > 0 ? f(round.weekMilliseconds / round.sqlMilliseconds) : "-"
+                let ratio = round.toSQL.map(f) ?? "-"
                 lines.append("| \(index + 1) | \(f(round.weekMilliseconds)) | \(fewer) | \(f(round.sqlMilliseconds)) | \(ratio) |")
             }
         }

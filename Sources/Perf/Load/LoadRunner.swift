@@ -104,7 +104,7 @@ public struct LoadRunner: Sendable {
         }
         if let result = Self.medianByP50(single) { measurements.append(.init(endpoint: "planning_week", mode: .uncachedSingle, vus: 1, result: result)) }
         if let result = Self.medianByP50(fewer) { measurements.append(.init(endpoint: "planning_week", mode: .uncachedSingleFewerRows, vus: 1, result: result)) }
-        let sql = raw.sorted()[raw.count / 2]
+        let sql = LoadReport.median(raw) ?? 0
         let rounds = single.indices.map { index in
             LoadReport.Round(
                 weekMilliseconds: single[index].p50Milliseconds, fewerRowsMilliseconds: fewer.indices.contains(index) ? fewer[index].p50Milliseconds : nil,
