@@ -164,4 +164,48 @@ import Testing
             _ = try await db.withConnection { c in try await c.query("SELECT 'plain'::text", logger: db.logger).all { r in try r.record { _ in 0 } } }
         }
     }
+
+    /// An array of row values (how the week reads each employee's shifts) holds the row values the
+    /// same rows give one by one, in order; an empty or NULL array holds none. Another shape (two
+    /// dimensions, a NULL element, an array of another type) is an error of the read, not a crash.
+    @Test func arraysOfRowValuesHoldTheirRowsInOrder() async throws {
+        let db = try await TestEnvironment.database()
+        let rowSQL = "ROW(md5(n::text)::uuid, n::int4, repeat('x', n % 7), '2026-11-30'::timestamptz + n * interval '1 hour')"
+        let read = { (f: inout RecordReader) throws -> String in
+            "\(try f.next(UUID.self)) \(try f.next(Int.self)) \(try f.next(String.self)) \(try f.next(Date.self).timeIntervalSince1970)"
+        }
+        let one = try await db.withConnection { c in
+            try await c.query(PostgresQuery(unsafeSQL: "SELECT \(rowSQL) FROM generate_series(1, 300) AS n ORDER BY n"), logger: db.logger)
+                .all { r in try r.record(read) }
+        }
+        let arrays = try await db.withConnection { c in
+            try await c.query(
+                PostgresQuery(unsafeSQL: """
+                    SELECT ARRAY(SELECT \(rowSQL) FROM generate_series(1, 300) AS n ORDER BY n), ARRAY(SELECT ROW(1) WHERE false),
+                           NULL::record[]
+                    """), logger: db.logger
+            ).all { r in (try r.records(read), try r.records(read), try r.records(read)) }
+        }
+        #expect(one.count == 300)
+        #expect(arrays.count == 1)
+        #expect(arrays.first?.0 == one)
+        #expect(arrays.first?.1.isEmpty == true)
+        #expect(arrays.first?.2.isEmpty == true)
+
+        for (sql, what) in [
+            ("ARRAY[[ROW(1), ROW(2)], [ROW(3), ROW(4)]]", "two dimensions"),
+            ("ARRAY[ROW(1), NULL]", "a NULL element"),
+            ("ARRAY[1, 2]::int4[]", "an array of integers"),
+            ("ROW(1)", "a row value"),
+            ("ARRAY[ROW('x'::text)]", "text where an integer is read"),
+        ] {
+            await #expect(throws: DomainError.self, "\(what)") {
+                _ = try await db.withConnection { c in
+                    try await c.query(PostgresQuery(unsafeSQL: "SELECT \(sql)"), logger: db.logger).all { r in
+                        try r.records { try $0.next(Int.self) }
+                    }
+                }
+            }
+        }
+    }
 }

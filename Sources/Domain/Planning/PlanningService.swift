@@ -75,6 +75,13 @@ public struct PlanningWeek: Sendable, Codable {
     public static func assemble(
         weekStart monday: LocalDate, organization: Organization, employees: [Employee], shifts: [Shift], missions: [UUID: Mission]
     ) -> PlanningWeek {
+        assemble(weekStart: monday, organization: organization, employees: employees, shifts: Assembly.grouped(shifts), missions: missions)
+    }
+
+    /// ``assemble(weekStart:organization:employees:shifts:missions:)`` from each employee's shifts.
+    static func assemble(
+        weekStart monday: LocalDate, organization: Organization, employees: [Employee], shifts: [UUID: [Shift]], missions: [UUID: Mission]
+    ) -> PlanningWeek {
         let assembly = Assembly(weekStart: monday, organization: organization, shifts: shifts, missions: missions)
         var dayTotals = Array(repeating: 0, count: 7)
         let rows = employees.map { assembly.row(of: $0, dayTotals: &dayTotals) }
@@ -92,6 +99,13 @@ public struct PlanningWeek: Sendable, Codable {
     /// busy anyway, the split costs one more task and one copy of each half into the answer.
     public static func json(
         weekStart monday: LocalDate, organization: Organization, employees: [Employee], shifts: [Shift], missions: [UUID: Mission]
+    ) async -> Data {
+        await json(weekStart: monday, organization: organization, employees: employees, shifts: Assembly.grouped(shifts), missions: missions)
+    }
+
+    /// ``json(weekStart:organization:employees:shifts:missions:)`` from each employee's shifts.
+    static func json(
+        weekStart monday: LocalDate, organization: Organization, employees: [Employee], shifts: [UUID: [Shift]], missions: [UUID: Mission]
     ) async -> Data {
         let assembly = Assembly(weekStart: monday, organization: organization, shifts: shifts, missions: missions)
         let parts: [(json: Data, dayTotals: [Int])]
@@ -128,18 +142,23 @@ public struct PlanningWeek: Sendable, Codable {
         let missions: [UUID: Mission]
         let byEmployee: [UUID: [Shift]]
 
-        init(weekStart monday: LocalDate, organization: Organization, shifts: [Shift], missions: [UUID: Mission]) {
+        init(weekStart monday: LocalDate, organization: Organization, shifts: [UUID: [Shift]], missions: [UUID: Mission]) {
             let zone = organization.zone
             self.monday = monday
             self.organization = organization
             self.days = (0..<7).map { monday.adding(days: $0) }
             self.engine = RuleEngine(rules: organization.rules, timeZone: zone)
-            self.zoneDays = ZoneDays(zone, from: shifts.lazy.map(\.start).min() ?? monday.startInstant(in: zone))
+            let first = shifts.values.lazy.compactMap { $0.lazy.map(\.start).min() }.min()
+            self.zoneDays = ZoneDays(zone, from: first ?? monday.startInstant(in: zone))
             self.missions = missions
+            self.byEmployee = shifts.mapValues { $0.sorted(by: Shift.startsBefore) }
+        }
+
+        /// `shifts` by employee, in any order.
+        static func grouped(_ shifts: [Shift]) -> [UUID: [Shift]] {
             var byEmployee: [UUID: [Shift]] = [:]
             for shift in shifts { byEmployee[shift.employeeID, default: []].append(shift) }
-            for key in byEmployee.keys { byEmployee[key]!.sort(by: Shift.startsBefore) }
-            self.byEmployee = byEmployee
+            return byEmployee
         }
 
         /// The row of one employee; its worked minutes are added to `dayTotals`.

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import PostgresNIO
 
 /// Reads the fields of a row value (`SELECT ROW(a, b, ...)`) in PostgreSQL's binary form: a field
 /// count, then for each field its type, its length (-1 for NULL) and its bytes.
@@ -94,18 +95,58 @@ package struct RecordReader {
         return offset
     }
 
-    private static func malformed(_ what: String) -> DomainError {
-        DomainError(.unavailable, "a row value from PostgreSQL has \(what)")
+    private static func malformed(_ what: String) -> DomainError { malformed(what, of: "a row value") }
+
+    /// What PostgreSQL sent that cannot be read: `whole` (a row value, an array of them) has `what`.
+    fileprivate static func malformed(_ what: String, of whole: String) -> DomainError {
+        DomainError(.unavailable, "\(whole) from PostgreSQL has \(what)")
     }
 }
 
 extension RowReader {
     /// The next column as a row value (`ROW(a, b, ...)`), its fields read by `read` in order.
     package mutating func record<Value>(_ read: (inout RecordReader) throws -> Value) throws -> Value {
-        let bytes = try recordBytes()
+        guard let bytes = try recordBytes(of: .record) else { throw RecordReader.malformed("no value (NULL)", of: "a row value") }
         return try bytes.withUnsafeReadableBytes { raw in
             var reader = try RecordReader(raw)
             return try read(&reader)
+        }
+    }
+
+    /// The next column as an array of row values (`array_agg(ROW(a, b, ...))`), the fields of each
+    /// read by `read`; a NULL array (an aggregate over no rows) has no elements.
+    ///
+    /// PostgreSQL's binary array: its dimension count, a has-nulls flag, the element type, each
+    /// dimension's length and lower bound, then each element's length (-1 for NULL) and bytes.
+    package mutating func records<Value>(_ read: (inout RecordReader) throws -> Value) throws -> [Value] {
+        guard let bytes = try recordBytes(of: .recordArray) else { return [] }
+        return try bytes.withUnsafeReadableBytes { raw in
+            func int32(at offset: Int) -> Int32 { Int32(bigEndian: raw.loadUnaligned(fromByteOffset: offset, as: Int32.self)) }
+            guard raw.count >= 12 else { throw RecordReader.malformed("no header", of: "an array of row values") }
+            let dimensions = int32(at: 0)
+            if dimensions == 0 { return [] }
+            guard dimensions == 1, raw.count >= 20 else {
+                throw RecordReader.malformed("\(dimensions) dimensions", of: "an array of row values")
+            }
+            let count = Int(int32(at: 12))
+            // At least four bytes (an element's length) for each element the header announces.
+            guard count >= 0, count <= (raw.count - 20) / 4 else {
+                throw RecordReader.malformed("\(count) elements in \(raw.count) bytes", of: "an array of row values")
+            }
+            var values: [Value] = []
+            values.reserveCapacity(count)
+            var offset = 20
+            for _ in 0..<count {
+                guard raw.count - offset >= 4 else { throw RecordReader.malformed("a truncated element", of: "an array of row values") }
+                let length = Int(int32(at: offset))
+                offset += 4
+                guard length >= 0 else { throw RecordReader.malformed("a NULL element", of: "an array of row values") }
+                guard length <= raw.count - offset else { throw RecordReader.malformed("a truncated element", of: "an array of row values") }
+                var reader = try RecordReader(UnsafeRawBufferPointer(rebasing: raw[offset..<offset + length]))
+                values.append(try read(&reader))
+                offset += length
+            }
+            return values
         }
     }
 }

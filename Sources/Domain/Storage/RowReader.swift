@@ -84,11 +84,13 @@ package struct RowReader {
         try cell().decode(Bool.self)
     }
 
-    /// The bytes of the next column, a row value in binary form (see ``record(_:)``).
-    mutating func recordBytes() throws -> ByteBuffer {
+    /// The bytes of the next column, a row value (`.record`) or an array of them (`.recordArray`) in
+    /// binary form (see ``record(_:)``, ``records(_:)``); nil for NULL.
+    mutating func recordBytes(of type: PostgresDataType) throws -> ByteBuffer? {
         let cell = try cell()
-        guard cell.dataType == .record, cell.format == .binary, let bytes = cell.bytes else {
-            throw DomainError(.unavailable, "a column read as a row value holds \(cell.dataType) in \(cell.format) form")
+        guard let bytes = cell.bytes else { return nil }
+        guard cell.dataType == type, cell.format == .binary else {
+            throw DomainError(.unavailable, "a column read as \(type) holds \(cell.dataType) in \(cell.format) form")
         }
         return bytes
     }
