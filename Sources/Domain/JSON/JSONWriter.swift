@@ -105,6 +105,8 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
 
     public mutating func string(_ text: String) {
         separate()
+        // Empty strings (most shifts' notes) skip the copy and scan below.
+        if text.isEmpty { return literal("\"\"") }
         var text = text
         text.withUTF8 { utf8 in
             // Most strings (names, e-mails, statuses, empty notes) need no escape: quoted and copied whole.
@@ -140,6 +142,15 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
             append(UnsafeBufferPointer(rebasing: utf8[start...]))
             append(UInt8(ascii: "\""))
         }
+    }
+
+    /// A string known when the program was built, printable ASCII with nothing to escape (an enum's
+    /// raw value): quoted and copied, without the scan for escapes ``string(_:)`` makes.
+    public mutating func plainString(_ text: StaticString) {
+        separate()
+        append(UInt8(ascii: "\""))
+        literal(text)
+        append(UInt8(ascii: "\""))
     }
 
     @inline(__always) private static func needsEscape(_ byte: UInt8) -> Bool {

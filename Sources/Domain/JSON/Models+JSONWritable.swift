@@ -13,8 +13,19 @@ extension Shift: JSONWritable {
             w.key("start"); w.instant(start)
             w.key("end"); w.instant(end)
             w.key("break_minutes"); w.int(breakMinutes)
-            w.key("status"); w.string(status.rawValue)
+            w.key("status"); w.plainString(status.jsonText)
             w.key("note"); w.string(note)
+        }
+    }
+}
+
+extension ShiftStatus {
+    /// The raw value, as the JSON writer takes it without scanning it for escapes.
+    var jsonText: StaticString {
+        switch self {
+        case .planned: "planned"
+        case .confirmed: "confirmed"
+        case .cancelled: "cancelled"
         }
     }
 }

@@ -63,21 +63,22 @@ public struct RuleEngine: Sendable {
         }
 
         // Mission dates: the shift lies within its mission's dates (local days). A run of shifts on the
-        // same mission looks it up once.
-        var lastMission: (id: UUID, mission: Mission?)?
+        // same mission looks it up once, and keeps only its dates: a copy of the mission (its texts
+        // retained and released) for each employee's run cost more than the comparison.
+        var lastMission: (id: UUID, dates: (start: LocalDate, end: LocalDate)?)?
         for index in live.indices where inScope(index) {
             let shift = live[index]
-            let mission: Mission?
+            let dates: (start: LocalDate, end: LocalDate)?
             if let lastMission, lastMission.id == shift.missionID {
-                mission = lastMission.mission
+                dates = lastMission.dates
             } else {
-                mission = context.missions[shift.missionID]
-                lastMission = (shift.missionID, mission)
+                dates = context.missions[shift.missionID].map { ($0.startDate, $0.endDate) }
+                lastMission = (shift.missionID, dates)
             }
-            guard let mission else { continue }
+            guard let dates else { continue }
             let first = dayOf(index)
             let last = localDate(shift.end.addingTimeInterval(-1))
-            if first < mission.startDate || last > mission.endDate {
+            if first < dates.start || last > dates.end, let mission = context.missions[shift.missionID] {
                 add(
                     .missionDates, [shift.id], first, [:],
                     "shift on \(first) is outside mission '\(mission.name)' (\(mission.startDate) to \(mission.endDate))"
