@@ -142,7 +142,8 @@ public struct PlanningWeek: Sendable, Codable {
         let missions: [UUID: Mission]
         let byEmployee: [UUID: [Shift]]
 
-        init(weekStart monday: LocalDate, organization: Organization, shifts: [UUID: [Shift]], missions: [UUID: Mission]) {
+        /// `shifts` is taken over: each employee's shifts are sorted in place when no one else holds them.
+        init(weekStart monday: LocalDate, organization: Organization, shifts: consuming [UUID: [Shift]], missions: [UUID: Mission]) {
             let zone = organization.zone
             self.monday = monday
             self.organization = organization
@@ -151,7 +152,9 @@ public struct PlanningWeek: Sendable, Codable {
             let first = shifts.values.lazy.compactMap { $0.lazy.map(\.start).min() }.min()
             self.zoneDays = ZoneDays(zone, from: first ?? monday.startInstant(in: zone))
             self.missions = missions
-            self.byEmployee = shifts.mapValues { $0.sorted(by: Shift.startsBefore) }
+            var byEmployee = consume shifts
+            for key in byEmployee.keys { byEmployee[key]!.sort(by: Shift.startsBefore) }
+            self.byEmployee = byEmployee
         }
 
         /// `shifts` by employee, in any order.
