@@ -104,6 +104,32 @@ import Testing
         #expect(json == week.jsonData())
     }
 
+    /// A day lists its shifts by start, then id (as PostgreSQL orders uuids, by their bytes), whatever
+    /// order the statement returns them in: two shifts starting together, the later id stored first.
+    @Test func aDaysShiftsAreInOrderOfStartThenID() async throws {
+        let db = try await TestEnvironment.database()
+        let t = try await TenantFixture.make(db)
+        let planning = PlanningService(database: db)
+        let low = UUID(uuidString: "00000000-0000-4000-8000-\(String(UUID().uuidString.suffix(12)))")!
+        let high = UUID(uuidString: "FFFFFFFF-0000-4000-8000-\(String(UUID().uuidString.suffix(12)))")!
+        let early = UUID()
+        try await db.withConnection { c in
+            for (id, start) in [(high, "2026-11-25T13:00:00Z"), (low, "2026-11-25T13:00:00Z"), (early, "2026-11-25T07:00:00Z")] {
+                _ = try await c.query(
+                    """
+                    INSERT INTO shifts (org_id, id, employee_id, mission_id, site_id, starts_at, ends_at)
+                    VALUES (\(t.organization.id), \(id), \(t.alice.id), \(t.mission.id), \(t.site.id),
+                            \(start)::timestamptz, \(start)::timestamptz + interval '2 hours')
+                    """, logger: db.logger)
+            }
+        }
+        let week = try await planning.week(organizationID: t.organization.id, containing: LocalDate("2026-11-25")!, teamID: t.team.id)
+        let alice = try #require(week.rows.first { $0.employee.id == t.alice.id })
+        #expect(alice.days[2].shifts.map(\.id) == [early, low, high])
+        let json = try await planning.weekJSON(organizationID: t.organization.id, containing: LocalDate("2026-11-25")!, teamID: t.team.id)
+        #expect(json == week.jsonData())
+    }
+
     /// The week's statement runs on one plan made for any values (after five runs on a connection),
     /// costed for an average organisation among many small ones (or on no statistics at all, as in a
     /// new database): it must still probe by key, each

@@ -78,7 +78,7 @@ public struct PlanningWeek: Sendable, Codable {
         assemble(weekStart: monday, organization: organization, employees: employees, shifts: Assembly.grouped(shifts), missions: missions)
     }
 
-    /// ``assemble(weekStart:organization:employees:shifts:missions:)`` from each employee's shifts.
+    /// ``assemble(weekStart:organization:employees:shifts:missions:)`` from each employee's shifts, in order of start.
     static func assemble(
         weekStart monday: LocalDate, organization: Organization, employees: [Employee], shifts: [UUID: [Shift]], missions: [UUID: Mission]
     ) -> PlanningWeek {
@@ -103,7 +103,7 @@ public struct PlanningWeek: Sendable, Codable {
         await json(weekStart: monday, organization: organization, employees: employees, shifts: Assembly.grouped(shifts), missions: missions)
     }
 
-    /// ``json(weekStart:organization:employees:shifts:missions:)`` from each employee's shifts.
+    /// ``json(weekStart:organization:employees:shifts:missions:)`` from each employee's shifts, in order of start.
     static func json(
         weekStart monday: LocalDate, organization: Organization, employees: [Employee], shifts: [UUID: [Shift]], missions: [UUID: Mission]
     ) async -> Data {
@@ -142,25 +142,24 @@ public struct PlanningWeek: Sendable, Codable {
         let missions: [UUID: Mission]
         let byEmployee: [UUID: [Shift]]
 
-        /// `shifts` is taken over: each employee's shifts are sorted in place when no one else holds them.
-        init(weekStart monday: LocalDate, organization: Organization, shifts: consuming [UUID: [Shift]], missions: [UUID: Mission]) {
+        /// `shifts`: each employee's, in order of start (``Shift/startsBefore(_:_:)``).
+        init(weekStart monday: LocalDate, organization: Organization, shifts: [UUID: [Shift]], missions: [UUID: Mission]) {
             let zone = organization.zone
             self.monday = monday
             self.organization = organization
             self.days = (0..<7).map { monday.adding(days: $0) }
             self.engine = RuleEngine(rules: organization.rules, timeZone: zone)
-            let first = shifts.values.lazy.compactMap { $0.lazy.map(\.start).min() }.min()
+            let first = shifts.values.lazy.compactMap(\.first?.start).min()
             self.zoneDays = ZoneDays(zone, from: first ?? monday.startInstant(in: zone))
             self.missions = missions
-            var byEmployee = consume shifts
-            for key in byEmployee.keys { byEmployee[key]!.sort(by: Shift.startsBefore) }
-            self.byEmployee = byEmployee
+            self.byEmployee = shifts
         }
 
-        /// `shifts` by employee, in any order.
+        /// `shifts` (in any order) by employee, each employee's in order of start.
         static func grouped(_ shifts: [Shift]) -> [UUID: [Shift]] {
             var byEmployee: [UUID: [Shift]] = [:]
             for shift in shifts { byEmployee[shift.employeeID, default: []].append(shift) }
+            for key in byEmployee.keys { byEmployee[key]!.sort(by: Shift.startsBefore) }
             return byEmployee
         }
 
