@@ -145,7 +145,8 @@ package struct WeekRead {
             let (employee, order) = try r.record { fields in (try EmployeeStore.make(&fields), try fields.next(Int.self)) }
             // In order of start, as the week's rows take them; sorted here, where the array is the
             // reader's alone (sorting it later copied it first).
-            var shifts = try r.records { try ShiftStore.make(&$0) }
+            // Each shift is the employee's: its employee's id is not sent again with it.
+            var shifts = try r.records { try ShiftStore.make(&$0, employeeID: employee.id) }
             shifts.sort(by: Shift.startsBefore)
             return .employee(employee, order: order, shifts: shifts)
         // The mission's organisation follows its columns (the statement checks it); it is not read.
@@ -155,7 +156,7 @@ package struct WeekRead {
     }
 
     /// The shifts' columns as the subquery `x` of ``statement(organizationID:monday:from:to:_:)`` names them.
-    private static let shiftColumns = ShiftStore.columns.split(separator: ", ").map { "x.\($0)" }.joined(separator: ", ")
+    private static let shiftColumns = ShiftStore.employeeColumns.split(separator: ", ").map { "x.\($0)" }.joined(separator: ", ")
 
     /// The statement: each part a row value after its kind (0 organisation, 1 employee with its
     /// place in the week's order and, in a third column, their shifts as an array of row values,
@@ -206,7 +207,7 @@ package struct WeekRead {
             SELECT 0, ROW(o.*), NULL FROM o
             UNION ALL SELECT 1, ROW(e.*), ARRAY(
               SELECT ROW(\(shiftColumns)) FROM (
-                SELECT \(ShiftStore.columns), org_id FROM shifts WHERE employee_id = e.id AND starts_at >= \(lower) AND starts_at < \(upper) OFFSET 0
+                SELECT \(ShiftStore.employeeColumns), org_id FROM shifts WHERE employee_id = e.id AND starts_at >= \(lower) AND starts_at < \(upper) OFFSET 0
               ) AS x
               WHERE x.org_id = \(org)
             ) FROM e

@@ -73,11 +73,20 @@ public struct ShiftStore: Sendable {
         }
     }
 
-    static let columns = "id, employee_id, mission_id, site_id, starts_at, ends_at, break_minutes, status, note"
+    static let columns = "employee_id, \(employeeColumns)"
+    /// A shift's columns but its employee's, for reads that know the employee (the planning week's).
+    static let employeeColumns = "id, mission_id, site_id, starts_at, ends_at, break_minutes, status, note"
+
     /// A shift from ``columns``, read as the columns of a row or as the fields of a row value.
     static func make(_ r: inout some ColumnReader) throws -> Shift {
+        let employeeID = try r.next(UUID.self)
+        return try make(&r, employeeID: employeeID)
+    }
+
+    /// A shift of `employeeID` from ``employeeColumns``.
+    static func make(_ r: inout some ColumnReader, employeeID: UUID) throws -> Shift {
         Shift(
-            id: try r.next(UUID.self), employeeID: try r.next(UUID.self), missionID: try r.next(UUID.self), siteID: try r.next(UUID.self),
+            id: try r.next(UUID.self), employeeID: employeeID, missionID: try r.next(UUID.self), siteID: try r.next(UUID.self),
             start: try r.next(Date.self), end: try r.next(Date.self), breakMinutes: try r.next(Int.self),
             status: ShiftStatus(rawValue: try r.next(String.self)) ?? .planned, note: try r.next(String.self))
     }
