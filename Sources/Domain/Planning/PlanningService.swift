@@ -139,6 +139,8 @@ public struct PlanningWeek: Sendable, Codable {
         let days: [LocalDate]
         let engine: RuleEngine
         let zoneDays: ZoneDays
+        /// The week the rules judge (made once, not for each row).
+        let weeks: Set<LocalDate>
         let missions: [UUID: Mission]
         let byEmployee: [UUID: [Shift]]
 
@@ -151,6 +153,7 @@ public struct PlanningWeek: Sendable, Codable {
             self.engine = RuleEngine(rules: organization.rules, timeZone: zone)
             let first = shifts.values.lazy.compactMap(\.first?.start).min()
             self.zoneDays = ZoneDays(zone, from: first ?? monday.startInstant(in: zone))
+            self.weeks = [monday]
             self.missions = missions
             self.byEmployee = shifts
         }
@@ -177,7 +180,7 @@ public struct PlanningWeek: Sendable, Codable {
                 }
             }
             let week = cells.reduce(0) { $0 + $1.workedMinutes }
-            let violations = engine.evaluate(own, context: .init(employee: employee, missions: missions), weeks: [monday], days: zoneDays)
+            let violations = engine.evaluate(own, context: .init(employee: employee, missions: missions), weeks: weeks, days: zoneDays)
             return Row(
                 employee: employee, days: cells, weekMinutes: week, contractMinutes: employee.weeklyContractMinutes,
                 deltaMinutes: week - employee.weeklyContractMinutes, overtime: Overtime(workedMinutes: week, rules: organization.rules),
