@@ -114,7 +114,8 @@ import Testing
         let high = UUID(uuidString: "FFFFFFFF-0000-4000-8000-\(String(UUID().uuidString.suffix(12)))")!
         let early = UUID()
         try await db.withConnection { c in
-            for (id, start) in [(high, "2026-11-25T13:00:00Z"), (low, "2026-11-25T13:00:00Z"), (early, "2026-11-25T07:00:00Z")] {
+            let rows = [(high, "2026-11-25T13:00:00Z"), (low, "2026-11-25T13:00:00Z"), (early, "2026-11-25T07:00:00Z")]
+            for (id, start) in rows {
                 _ = try await c.query(
                     """
                     INSERT INTO shifts (org_id, id, employee_id, mission_id, site_id, starts_at, ends_at)
@@ -123,10 +124,11 @@ import Testing
                     """, logger: db.logger)
             }
         }
-        let week = try await planning.week(organizationID: t.organization.id, containing: LocalDate("2026-11-25")!, teamID: t.team.id)
+        let wednesday = LocalDate("2026-11-25")!
+        let week = try await planning.week(organizationID: t.organization.id, containing: wednesday, teamID: t.team.id)
         let alice = try #require(week.rows.first { $0.employee.id == t.alice.id })
         #expect(alice.days[2].shifts.map(\.id) == [early, low, high])
-        let json = try await planning.weekJSON(organizationID: t.organization.id, containing: LocalDate("2026-11-25")!, teamID: t.team.id)
+        let json = try await planning.weekJSON(organizationID: t.organization.id, containing: wednesday, teamID: t.team.id)
         #expect(json == week.jsonData())
     }
 

@@ -75,7 +75,9 @@ public struct PlanningWeek: Sendable, Codable {
     public static func assemble(
         weekStart monday: LocalDate, organization: Organization, employees: [Employee], shifts: [Shift], missions: [UUID: Mission]
     ) -> PlanningWeek {
-        assemble(weekStart: monday, organization: organization, employees: employees, shifts: Assembly.grouped(shifts), missions: missions)
+        assemble(
+            weekStart: monday, organization: organization, employees: employees, shifts: Assembly.grouped(shifts),
+            missions: missions)
     }
 
     /// ``assemble(weekStart:organization:employees:shifts:missions:)`` from each employee's shifts, in order of start.
@@ -100,7 +102,9 @@ public struct PlanningWeek: Sendable, Codable {
     public static func json(
         weekStart monday: LocalDate, organization: Organization, employees: [Employee], shifts: [Shift], missions: [UUID: Mission]
     ) async -> Data {
-        await json(weekStart: monday, organization: organization, employees: employees, shifts: Assembly.grouped(shifts), missions: missions)
+        await json(
+            weekStart: monday, organization: organization, employees: employees, shifts: Assembly.grouped(shifts),
+            missions: missions)
     }
 
     /// ``json(weekStart:organization:employees:shifts:missions:)`` from each employee's shifts, in order of start.
@@ -180,7 +184,8 @@ public struct PlanningWeek: Sendable, Codable {
                 }
             }
             let week = cells.reduce(0) { $0 + $1.workedMinutes }
-            let violations = engine.evaluate(own, context: .init(employee: employee, missions: missions), weeks: weeks, days: zoneDays)
+            let violations = engine.evaluate(
+                own, context: .init(employee: employee, missions: missions), weeks: weeks, days: zoneDays)
             return Row(
                 employee: employee, days: cells, weekMinutes: week, contractMinutes: employee.weeklyContractMinutes,
                 deltaMinutes: week - employee.weeklyContractMinutes, overtime: Overtime(workedMinutes: week, rules: organization.rules),

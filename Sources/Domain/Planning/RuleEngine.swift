@@ -31,9 +31,9 @@ public struct RuleEngine: Sendable {
         // A planning week's rows come in order of start, most without a cancelled shift: those are
         // judged as given, without a filtered and a sorted copy (the sort keeps equal shifts in order).
         let startsFirst = { (a: Shift, b: Shift) in (a.start, a.end) < (b.start, b.end) }
-        let live =
-            shifts.allSatisfy({ $0.status != .cancelled }) && zip(shifts, shifts.dropFirst()).allSatisfy({ !startsFirst($1, $0) })
-            ? shifts : shifts.filter { $0.status != .cancelled }.sorted(by: startsFirst)
+        let asGiven =
+            shifts.allSatisfy { $0.status != .cancelled } && zip(shifts, shifts.dropFirst()).allSatisfy { !startsFirst($1, $0) }
+        let live = asGiven ? shifts : shifts.filter { $0.status != .cancelled }.sorted(by: startsFirst)
         let zoneDays = days?.timeZone == timeZone ? days : nil
         let localDate: (Date) -> LocalDate = { instant in zoneDays?.date(of: instant) ?? LocalDate(instant: instant, timeZone: timeZone) }
         let employee = context.employee

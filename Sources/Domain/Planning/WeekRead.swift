@@ -142,7 +142,9 @@ package struct WeekRead {
         switch try r.next(Int.self) {
         case 0: return .organization(try r.record { try OrganizationStore.make(&$0) })
         case 1:
-            let (employee, order) = try r.record { fields in (try EmployeeStore.make(&fields), try fields.next(Int.self)) }
+            let (employee, order) = try r.record { fields in
+                (try EmployeeStore.make(&fields), try fields.next(Int.self))
+            }
             // In order of start, as the week's rows take them; sorted here, where the array is the
             // reader's alone (sorting it later copied it first).
             // Each shift is the employee's: its employee's id is not sent again with it.
@@ -156,7 +158,8 @@ package struct WeekRead {
     }
 
     /// The shifts' columns as the subquery `x` of ``statement(organizationID:monday:from:to:_:)`` names them.
-    private static let shiftColumns = ShiftStore.employeeColumns.split(separator: ", ").map { "x.\($0)" }.joined(separator: ", ")
+    private static let shiftColumns = ShiftStore.employeeColumns.split(separator: ", ").map { "x.\($0)" }
+        .joined(separator: ", ")
 
     /// The statement: each part a row value after its kind (0 organisation, 1 employee with its
     /// place in the week's order and, in a third column, their shifts as an array of row values,
@@ -174,8 +177,9 @@ package struct WeekRead {
     /// shift; `array_agg` 0.85 ms). The shifts' columns as plain columns, not row values, made
     /// PostgreSQL 15 % faster but the server slower still: postgres-nio makes a cell of each column.
     package static func statement(organizationID: UUID, monday: LocalDate, from: Date, to: Date, _ filters: Filters) -> PreparedRead {
-        let narrowing = [("id", filters.own), ("id", filters.employeeID), ("site_id", filters.siteID), ("team_id", filters.teamID)]
-            .compactMap { column, value in value.map { (column: column, value: $0) } }
+        let narrowing = [
+            ("id", filters.own), ("id", filters.employeeID), ("site_id", filters.siteID), ("team_id", filters.teamID),
+        ].compactMap { column, value in value.map { (column: column, value: $0) } }
         var read = PreparedRead(sql: "")
         let org = read.bind(organizationID)
         let filtered = narrowing.map { read.bind($0.value) }

@@ -106,7 +106,9 @@ package struct RecordReader {
 extension RowReader {
     /// The next column as a row value (`ROW(a, b, ...)`), its fields read by `read` in order.
     package mutating func record<Value>(_ read: (inout RecordReader) throws -> Value) throws -> Value {
-        guard let bytes = try recordBytes(of: .record) else { throw RecordReader.malformed("no value (NULL)", of: "a row value") }
+        guard let bytes = try recordBytes(of: .record) else {
+            throw RecordReader.malformed("no value (NULL)", of: "a row value")
+        }
         return try bytes.withUnsafeReadableBytes { raw in
             var reader = try RecordReader(raw)
             return try read(&reader)
@@ -121,7 +123,9 @@ extension RowReader {
     package mutating func records<Value>(_ read: (inout RecordReader) throws -> Value) throws -> [Value] {
         guard let bytes = try recordBytes(of: .recordArray) else { return [] }
         return try bytes.withUnsafeReadableBytes { raw in
-            func int32(at offset: Int) -> Int32 { Int32(bigEndian: raw.loadUnaligned(fromByteOffset: offset, as: Int32.self)) }
+            func int32(at offset: Int) -> Int32 {
+                Int32(bigEndian: raw.loadUnaligned(fromByteOffset: offset, as: Int32.self))
+            }
             guard raw.count >= 12 else { throw RecordReader.malformed("no header", of: "an array of row values") }
             let dimensions = int32(at: 0)
             if dimensions == 0 { return [] }
@@ -137,11 +141,15 @@ extension RowReader {
             values.reserveCapacity(count)
             var offset = 20
             for _ in 0..<count {
-                guard raw.count - offset >= 4 else { throw RecordReader.malformed("a truncated element", of: "an array of row values") }
+                guard raw.count - offset >= 4 else {
+                    throw RecordReader.malformed("a truncated element", of: "an array of row values")
+                }
                 let length = Int(int32(at: offset))
                 offset += 4
                 guard length >= 0 else { throw RecordReader.malformed("a NULL element", of: "an array of row values") }
-                guard length <= raw.count - offset else { throw RecordReader.malformed("a truncated element", of: "an array of row values") }
+                guard length <= raw.count - offset else {
+                    throw RecordReader.malformed("a truncated element", of: "an array of row values")
+                }
                 var reader = try RecordReader(UnsafeRawBufferPointer(rebasing: raw[offset..<offset + length]))
                 values.append(try read(&reader))
                 offset += length

@@ -86,7 +86,8 @@ public struct ShiftStore: Sendable {
     /// A shift of `employeeID` from ``employeeColumns``.
     static func make(_ r: inout some ColumnReader, employeeID: UUID) throws -> Shift {
         Shift(
-            id: try r.next(UUID.self), employeeID: employeeID, missionID: try r.next(UUID.self), siteID: try r.next(UUID.self),
+            id: try r.next(UUID.self), employeeID: employeeID, missionID: try r.next(UUID.self),
+            siteID: try r.next(UUID.self),
             start: try r.next(Date.self), end: try r.next(Date.self), breakMinutes: try r.next(Int.self),
             status: ShiftStatus(rawValue: try r.next(String.self)) ?? .planned, note: try r.next(String.self))
     }
