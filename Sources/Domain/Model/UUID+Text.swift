@@ -16,9 +16,6 @@ extension UUID {
     /// Writes the 36 bytes of ``text(lowercase:)`` at `out`.
     @inline(__always) package func write(into out: UnsafeMutablePointer<UInt8>, lowercase: Bool = false) {
         // The 16 bytes read in place: an array of them was an allocation per identifier.
-        // Each byte's two digits are read from a table of all 256 pairs: a planning week writes about
-        // 1,300 identifiers, and computing each digit was about a twentieth of writing its JSON.
-        let pairs = lowercase ? Hex.lowerPairs.utf8Start : Hex.upperPairs.utf8Start
         withUnsafeBytes(of: uuid) { raw in
             var at = 0
             for index in 0..<16 {
@@ -26,9 +23,7 @@ extension UUID {
                     out[at] = UInt8(ascii: "-")
                     at += 1
                 }
-                let pair = pairs + 2 * Int(raw[index])
-                out[at] = pair[0]
-                out[at + 1] = pair[1]
+                Hex.write(raw[index], to: out + at, uppercase: !lowercase)
                 at += 2
             }
         }

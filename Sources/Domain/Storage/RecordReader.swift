@@ -115,8 +115,8 @@ extension RowReader {
         }
     }
 
-    /// The next column as an array of row values (`array_agg(ROW(a, b, ...))`), the fields of each
-    /// read by `read`; a NULL array (an aggregate over no rows) has no elements.
+    /// The next column as an array of row values (`ARRAY(SELECT ROW(a, b, ...) ...)`), the fields of
+    /// each read by `read`; an empty or NULL array (`array_agg` over no rows) has no elements.
     ///
     /// PostgreSQL's binary array: its dimension count, a has-nulls flag, the element type, each
     /// dimension's length and lower bound, then each element's length (-1 for NULL) and bytes.
